@@ -1,0 +1,61 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Out-of-tree build of the rfl-cloudnative modules, and the project's jobs.
+#
+#   make KDIR=<kernel build tree> [ARCH=arm64]   build the modules
+#   make KDIR=... modules_install [INSTALL_MOD_PATH=...]
+#   make demo      boot x86_64 QEMU with the modules and show them working
+#   make check     everything: toolchain, host unit tests, kernels, modules,
+#                  guest tests on x86_64, arm64 and the x86_64 debug kernel
+#   make shell     interactive x86_64 QEMU shell with the modules loaded
+#
+# KDIR must be a Rust-enabled (CONFIG_RUST=y) kernel build tree or headers
+# directory carrying its Rust metadata. When KDIR is not given, the project's
+# cached test kernel for ARCH is used (built by scripts/build-kernel.sh).
+
+ARCH ?= x86_64
+LLVM ?= 1
+RUSTC ?= /usr/bin/rustc
+BINDGEN ?= $(HOME)/.cargo/bin/bindgen
+CLIPPY_DRIVER ?= /usr/bin/clippy-driver
+export PATH := /usr/lib/llvm-19/bin:$(PATH)
+
+KMAKE = $(MAKE) -C $(KDIR) M=$(CURDIR) ARCH=$(ARCH) LLVM=$(LLVM) \
+	RUSTC=$(RUSTC) BINDGEN=$(BINDGEN) CLIPPY_DRIVER=$(CLIPPY_DRIVER)
+
+.PHONY: all modules modules_install clean kdir-check demo shell check test host-test
+
+all: modules
+
+kdir-check:
+ifndef KDIR
+	$(error KDIR is not set: give a Rust-enabled kernel build tree, e.g. KDIR=$$(scripts/build-kernel.sh $(ARCH)))
+endif
+	@test -f "$(KDIR)/Makefile" || { echo "error: KDIR=$(KDIR) is not a kernel build tree" >&2; exit 1; }
+	@test -f "$(KDIR)/include/config/auto.conf" || { echo "error: KDIR=$(KDIR) is not configured (no include/config/auto.conf)" >&2; exit 1; }
+	@grep -qx 'CONFIG_RUST=y' "$(KDIR)/include/config/auto.conf" || { echo "error: KDIR=$(KDIR) is a kernel without CONFIG_RUST=y: these modules are Rust" >&2; exit 1; }
+	@test -f "$(KDIR)/rust/libkernel.rmeta" || { echo "error: KDIR=$(KDIR) has CONFIG_RUST=y but no rust/libkernel.rmeta: build the kernel, or install the headers package with its Rust metadata (see README.md)" >&2; exit 1; }
+
+modules: kdir-check
+	$(KMAKE) modules
+
+modules_install: kdir-check
+	$(KMAKE) modules_install
+
+clean:
+ifdef KDIR
+	$(KMAKE) clean
+endif
+	rm -rf build target
+
+demo:
+	scripts/run-guest.sh demo x86_64
+
+shell:
+	scripts/run-guest.sh shell x86_64
+
+host-test:
+	cargo test --manifest-path tests/host/Cargo.toml
+
+check test:
+	scripts/check.sh

@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Module parameters backed by Rust state.
+//!
+//! A module lists its parameters as [`kparam::Spec`]s in a [`Params`] and
+//! declares the same names on the C side with `RFL_PARAM()` from
+//! `common/param_glue.h`; the kernel's parameter code then calls the two
+//! functions that [`export_params!`] defines, which parse and format through
+//! [`kparam`]. Values are atomics, so a parameter can be read from any context
+//! and is never seen half-written; they live in statics because the kernel
+//! sets parameters given to `insmod` before the module's init runs.
+
+use crate::kparam::{ParseError, Spec};
+use core::ffi::{c_char, c_int, CStr};
+use core::sync::atomic::{AtomicU32, Ordering};
+use kernel::error::code::{EINVAL, ENOENT, ERANGE};
+
+/// The maximum a parameter's `get` may write: the kernel hands it one page.
+const GET_BUF_LEN: usize = 4096;
+
+/// A fixed set of parameters and their current values.
+///
+/// # Invariants
+///
+/// `values[i]` always holds a value that `specs[i]` accepts.
+pub(crate) struct Params<const N: usize> {
+    specs: [Spec; N],
+    values: [AtomicU32; N],
+}
+
+impl<const N: usize> Params<N> {
+    /// Creates the set with every parameter at its default.
+    pub(crate) const fn new(specs: [Spec; N]) -> Self {
+        let mut values = [const { AtomicU32::new(0) }; N];
+        let mut i = 0;
+        while i < N {
+            values[i] = AtomicU32::new(specs[i].default);
+            i += 1;
+        }
+        // INVARIANT: every value starts at its spec's default.
+        Self { specs, values }
+    }
+
+    fn index(&self, name: &str) -> Option<usize> {
+        // Built-in, the kernel names parameters "module.name".
+        let name = name.rsplit('.').next().unwrap_or(name);
+        self.specs.iter().position(|s| s.name == name)
+    }
+
+    /// The current value of the parameter `name`; a name the set does not
+    /// hold reads as 0 (the guest tests read every parameter back).
+    pub(crate) fn get(&self, name: &str) -> u32 {
+        match self.index(name) {
+            Some(i) => self.values[i].load(Ordering::Relaxed),
+            None => 0,
+        }
+    }
+
+    /// Parses `val` and stores it into the parameter `name`, or changes
+    /// nothing and returns the errno.
+    pub(crate) fn set(&self, name: &str, val: &[u8]) -> Result<u32, kernel::error::Error> {
+        let i = self.index(name).ok_or(ENOENT)?;
+        let v = self.specs[i].parse(val).map_err(|e| match e {
+            ParseError::Invalid => EINVAL,
+            ParseError::Range => ERANGE,
+        })?;
+        // INVARIANT: `v` was accepted by `specs[i]`.
+        self.values[i].store(v, Ordering::Relaxed);
+        Ok(v)
+    }
+
+    /// Backs `<prefix>_rs_param_set()`.
+    ///
+    /// # Safety
+    ///
+    /// `name` and `val` must be valid NUL-terminated strings.
+    pub(crate) unsafe fn c_set(&self, name: *const c_char, val: *const c_char) -> c_int {
+        // SAFETY: the caller guarantees both are NUL-terminated strings.
+        let (name, val) = unsafe { (CStr::from_ptr(name), CStr::from_ptr(val)) };
+        let Ok(name) = name.to_str() else {
+            return EINVAL.to_errno();
+        };
+        match self.set(name, val.to_bytes()) {
+            Ok(_) => 0,
+            Err(e) => e.to_errno(),
+        }
+    }
+
+    /// Backs `<prefix>_rs_param_get()`: writes the value and returns its length.
+    ///
+    /// # Safety
+    ///
+    /// `name` must be a valid NUL-terminated string and `buf` valid for writes
+    /// of a page, as the kernel's parameter code guarantees.
+    pub(crate) unsafe fn c_get(&self, name: *const c_char, buf: *mut c_char) -> c_int {
+        // SAFETY: the caller guarantees `name` is a NUL-terminated string.
+        let name = unsafe { CStr::from_ptr(name) };
+        let Some(i) = name.to_str().ok().and_then(|n| self.index(n)) else {
+            return ENOENT.to_errno();
+        };
+        // SAFETY: the caller guarantees `buf` is valid for a page of writes
+        // and nothing else accesses it during this call.
+        let out = unsafe { core::slice::from_raw_parts_mut(buf.cast::<u8>(), GET_BUF_LEN) };
+        let mut w = crate::textbuf::TextBuf::new(out);
+        let v = self.values[i].load(Ordering::Relaxed);
+        if self.specs[i].format(v, &mut w).is_err() {
+            return EINVAL.to_errno();
+        }
+        w.len() as c_int
+    }
+}
+
+/// Defines the `<prefix>_rs_param_set()` and `<prefix>_rs_param_get()`
+/// functions that `RFL_PARAM_OPS(prefix)` in the module's C glue calls.
+macro_rules! export_params {
+    ($params:expr, $set:ident, $get:ident) => {
+        /// Called by the kernel's parameter code for a write.
+        ///
+        /// # Safety
+        ///
+        /// `name` and `val` are NUL-terminated strings.
+        #[no_mangle]
+        pub unsafe extern "C" fn $set(
+            name: *const core::ffi::c_char,
+            val: *const core::ffi::c_char,
+        ) -> core::ffi::c_int {
+            // SAFETY: the C glue passes the kernel's valid parameter strings.
+            unsafe { $params.c_set(name, val) }
+        }
+
+        /// Called by the kernel's parameter code for a read.
+        ///
+        /// # Safety
+        ///
+        /// `name` is a NUL-terminated string and `buf` a page.
+        #[no_mangle]
+        pub unsafe extern "C" fn $get(
+            name: *const core::ffi::c_char,
+            buf: *mut core::ffi::c_char,
+        ) -> core::ffi::c_int {
+            // SAFETY: the C glue passes the kernel's name and page buffer.
+            unsafe { $params.c_get(name, buf) }
+        }
+    };
+}
+pub(crate) use export_params;

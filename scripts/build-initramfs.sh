@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Make the guest's initramfs: static busybox, /init, the test scripts, the
+# project's modules and the kernel's own test modules (null_blk).
+#
+# Usage: scripts/build-initramfs.sh ARCH MODULE_BUILD_DIR KDIR OUTPUT
+
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+arch=$(kernel_arch "$1")
+mods=$2
+kdir=$3
+output=$4
+
+case $arch in
+x86_64) busybox=/bin/busybox ;;
+arm64) busybox=$RFL_CACHE/busybox-arm64/bin/busybox ;;
+esac
+[ -x "$busybox" ] || die "no static busybox for $arch at $busybox (run scripts/setup-toolchain.sh)"
+
+root=$(mktemp -d)
+trap 'rm -rf "$root"' EXIT
+mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,run,mnt,etc,root,lib/modules/rfl,tests}
+cp "$busybox" "$root/bin/busybox"
+cp "$RFL_TOP/tests/guest/init" "$root/init"
+cp "$RFL_TOP"/tests/guest/*.sh "$root/tests/"
+chmod 755 "$root/init"
+cp "$mods"/cgroupfs/cgroupfs.ko "$mods"/qmon/qmon.ko "$mods"/rue/rue.ko \
+	"$mods"/samples/cgroup_hello.ko "$root/lib/modules/rfl/"
+if [ -f "$kdir/drivers/block/null_blk/null_blk.ko" ]; then
+	cp "$kdir/drivers/block/null_blk/null_blk.ko" "$root/lib/modules/rfl/"
+fi
+echo 'root:x:0:0:root:/root:/bin/sh' >"$root/etc/passwd"
+echo 'root:x:0:' >"$root/etc/group"
+
+mkdir -p "$(dirname "$output")"
+(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) | gzip -1 >"$output.tmp"
+mv "$output.tmp" "$output"

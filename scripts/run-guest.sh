@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Boot a test kernel in QEMU with the project's modules in its initramfs.
+#
+# Usage: scripts/run-guest.sh MODE [ARCH] [VARIANT]
+#   MODE     test   run the guest test suite; print "<ARCH>-<VARIANT>: N passed,
+#                   N failed"; exit non-zero on any failure
+#            demo   run the scripted demo on the console
+#            shell  interactive shell (Ctrl-A X quits QEMU)
+#   ARCH     x86_64 (default) or arm64
+#   VARIANT  release (default) or debug
+#
+# Builds whatever is missing first (kernel, modules, initramfs). The console
+# log is kept in build/guest/ARCH-VARIANT/console-MODE.log.
+#
+# Environment: BOOT_TIMEOUT (seconds for the whole boot; default 600 for
+# debug kernels, 300 otherwise), TEST_TIMEOUT (seconds per test, 120),
+# QEMU_SMP (virtual CPUs, 4), QEMU_MEM (MiB, 1024).
+
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+mode=${1:-test}
+arch=$(kernel_arch "${2:-x86_64}")
+variant=${3:-release}
+case $mode in test | demo | shell) ;; *) die "unknown mode '$mode' (test, demo or shell)" ;; esac
+
+kdir=$("$RFL_TOP/scripts/build-kernel.sh" "$arch" "$variant")
+mods=$("$RFL_TOP/scripts/build-modules.sh" "$arch" "$variant" "$kdir")
+gdir=$RFL_OUT/guest/$arch-$variant
+mkdir -p "$gdir"
+"$RFL_TOP/scripts/build-initramfs.sh" "$arch" "$mods" "$kdir" "$gdir/initramfs.cpio.gz"
+
+[ "$variant" = debug ] && default_timeout=600 || default_timeout=300
+boot_timeout=${BOOT_TIMEOUT:-$default_timeout}
+cmdline="rfl.mode=$mode panic=-1 TEST_TIMEOUT=${TEST_TIMEOUT:-120}"
+[ "$mode" = demo ] && cmdline="$cmdline loglevel=1"
+
+# TCG, not KVM: nested KVM hangs these guests.
+qemu=(-accel tcg -m "${QEMU_MEM:-1024}" -smp "${QEMU_SMP:-4}" -nographic -no-reboot
+	-initrd "$gdir/initramfs.cpio.gz")
+case $arch in
+x86_64)
+	qemu=(qemu-system-x86_64 "${qemu[@]}" -kernel "$kdir/arch/x86/boot/bzImage"
+		-append "console=ttyS0 $cmdline")
+	;;
+arm64)
+	qemu=(qemu-system-aarch64 -M virt -cpu cortex-a72 "${qemu[@]}"
+		-kernel "$kdir/arch/arm64/boot/Image" -append "console=ttyAMA0 $cmdline")
+	;;
+esac
+
+log=$gdir/console-$mode.log
+case $mode in
+shell)
+	exec "${qemu[@]}"
+	;;
+demo)
+	timeout --foreground -k 5 "$boot_timeout" "${qemu[@]}" </dev/null | tee "$log"
+	grep -q '^rfl-guest: done' "$log" || die "the demo did not finish (log: $log)"
+	;;
+test)
+	log "booting $arch-$variant guest for the test suite (log: $log)"
+	rc=0
+	timeout -k 5 "$boot_timeout" "${qemu[@]}" </dev/null >"$log" 2>&1 || rc=$?
+	[ $rc -eq 124 ] && log "guest killed after ${boot_timeout}s (log: $log)"
+	"$RFL_TOP/scripts/tap-summary.sh" "$arch-$variant" "$log"
+	;;
+esac

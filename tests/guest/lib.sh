@@ -1,0 +1,51 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Helpers for guest tests. Sourced by each test; a test fails on the first
+# failed check (set -e semantics through fail()).
+
+MODDIR=/lib/modules/rfl
+
+fail() {
+	echo "FAIL: $*"
+	exit 1
+}
+
+skip() {
+	echo "SKIP: $*"
+	exit 4
+}
+
+# expect_eq WHAT GOT WANT
+expect_eq() {
+	[ "$2" = "$3" ] || fail "$1: got '$2', want '$3'"
+	echo "ok: $1 = '$3'"
+}
+
+# load MODULE [PARAM=VALUE...]
+load() {
+	m=$1
+	shift
+	insmod "$MODDIR/$m.ko" "$@" || fail "insmod $m $*"
+}
+
+unload() {
+	rmmod "$1" || fail "rmmod $1"
+	[ ! -d "/sys/module/$1" ] || fail "$1 still in /sys/module after rmmod"
+}
+
+# unload_all: remove every module of the project that is loaded.
+unload_all() {
+	for m in cgroup_hello qmon rue cgroupfs; do
+		[ -d "/sys/module/$m" ] && rmmod "$m"
+	done
+	return 0
+}
+
+# write_expect_err FILE VALUE MESSAGE: the write must fail with that strerror.
+write_expect_err() {
+	err=$( (echo "$2" > "$1") 2>&1) && fail "write '$2' to $1 succeeded"
+	case $err in
+	*"$3"*) echo "ok: '$2' > $1 refused: $3" ;;
+	*) fail "write '$2' to $1: got '$err', want '$3'" ;;
+	esac
+}

@@ -1,0 +1,38 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Runs every /tests/t-*.sh in order, each in its own shell under a timeout,
+# and reports in kselftest TAP. Exit 4 from a test means skipped.
+
+TEST_TIMEOUT=${TEST_TIMEOUT:-120}
+tests=$(ls /tests/t-*.sh)
+n=$(echo "$tests" | wc -l)
+
+# kmemleak (debug kernels): forget what boot left, so that the final scan
+# reports only what the tests leaked.
+K=/sys/kernel/debug/kmemleak
+if [ -e $K ]; then
+	echo scan > $K
+	echo clear > $K
+fi
+
+echo "TAP version 13"
+echo "1..$n"
+i=0
+for t in $tests; do
+	i=$((i + 1))
+	name=$(basename "$t" .sh)
+	echo "# running $name"
+	timeout -s KILL "$TEST_TIMEOUT" sh "$t" > /tmp/out 2>&1
+	rc=$?
+	sed 's/^/# /' /tmp/out
+	# Leave no module of ours behind for the next test.
+	. /tests/lib.sh
+	unload_all > /dev/null 2>&1
+	case $rc in
+	0) echo "ok $i $name" ;;
+	4) echo "ok $i $name # SKIP" ;;
+	137) echo "not ok $i $name # TIMEOUT after ${TEST_TIMEOUT}s" ;;
+	*) echo "not ok $i $name # exit $rc" ;;
+	esac
+done
+echo "# rfl-tests-complete"
