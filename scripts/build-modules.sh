@@ -40,4 +40,12 @@ fi
 for ko in cgroupfs/cgroupfs.ko qmon/qmon.ko rue/rue.ko samples/cgroup_hello.ko; do
 	[ -f "$out/$ko" ] || die "module build for $arch-$variant made no $ko"
 done
+# modules_install must place every module under INSTALL_MOD_PATH.
+rm -rf "$out/install"
+make -C "$out" KDIR="$kdir" ARCH="$arch" INSTALL_MOD_PATH="$out/install" modules_install \
+	>>"$buildlog" 2>&1 || die "modules_install for $arch-$variant failed (log: $buildlog)"
+for m in cgroupfs qmon rue cgroup_hello; do
+	find "$out/install/lib/modules" -name "$m.ko*" | grep -q . ||
+		die "modules_install for $arch-$variant did not install $m"
+done
 echo "$out"

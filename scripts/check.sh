@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# The whole test suite: toolchain setup, host unit tests, kernels, module
-# builds (W=1, clippy) and the guest suite on x86_64, arm64 and the x86_64
-# debug kernel (KASAN, lockdep, kmemleak). Prints one summary line per part
-# and a total; exits non-zero if anything failed.
+# The whole test suite: toolchain setup, host unit tests, tests of the build
+# tooling, kernels, module builds (W=1, clippy, modules_install) and the
+# guest suite on x86_64, arm64 and the x86_64 debug kernel (KASAN, lockdep,
+# kmemleak). Prints one summary line per part and a total; exits non-zero if
+# anything failed.
 #
 # Usage: scripts/check.sh [TARGET...]
 #   TARGET is ARCH-VARIANT: x86_64-release, arm64-release, x86_64-debug
@@ -17,44 +18,49 @@ targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(x86_64-release arm64-release x86_64-debug)
 
 "$RFL_TOP/scripts/setup-toolchain.sh" || exit 1
+mkdir -p "$RFL_OUT"
 
 summary=()
 total_pass=0
 total_fail=0
-add() { # NAME PASS FAIL
+# add NAME PASS FAIL
+add() {
 	summary+=("$1: $2 passed, $3 failed")
 	total_pass=$((total_pass + $2))
 	total_fail=$((total_fail + $3))
 }
+# add_counts NAME TEXT: adds the sums of every "N passed ... N failed" in TEXT;
+# a part that reported no count at all counts as one failure.
+add_counts() {
+	local p f
+	p=$(grep -oE '[0-9]+ passed' <<<"$2" | awk '{s += $1} END {print s + 0}')
+	f=$(grep -oE '[0-9]+ failed' <<<"$2" | awk '{s += $1} END {print s + 0}')
+	grep -qE '[0-9]+ passed' <<<"$2" || f=$((f + 1))
+	add "$1" "$p" "$f"
+}
 
 log "host unit tests"
-hostlog=$RFL_OUT/host-test.log
-mkdir -p "$RFL_OUT"
-cargo test --manifest-path "$RFL_TOP/tests/host/Cargo.toml" 2>&1 | tee "$hostlog"
-hp=$(sed -n 's/^test result: .* \([0-9]*\) passed; \([0-9]*\) failed.*/\1/p' "$hostlog" | paste -sd+ | bc)
-hf=$(sed -n 's/^test result: .* \([0-9]*\) passed; \([0-9]*\) failed.*/\2/p' "$hostlog" | paste -sd+ | bc)
-[ -n "$hp" ] || { hp=0; hf=1; }
-add host "$hp" "$hf"
+out=$(cargo test --manifest-path "$RFL_TOP/tests/host/Cargo.toml" 2>&1)
+echo "$out"
+add_counts host "$(grep '^test result:' <<<"$out")"
+
+log "build and harness tests"
+out=$("$RFL_TOP/tests/build/run.sh")
+echo "$out"
+add_counts build-tools "$(tail -n 1 <<<"$out")"
 
 for t in "${targets[@]}"; do
 	arch=${t%-*}
 	variant=${t##*-}
 	log "$t: kernel, modules, guest tests"
-	if ! kdir=$("$RFL_TOP/scripts/build-kernel.sh" "$arch" "$variant"); then
-		add "$t" 0 1
-		continue
-	fi
-	if ! "$RFL_TOP/scripts/build-modules.sh" "$arch" "$variant" "$kdir" >/dev/null; then
+	if ! kdir=$("$RFL_TOP/scripts/build-kernel.sh" "$arch" "$variant") ||
+		! "$RFL_TOP/scripts/build-modules.sh" "$arch" "$variant" "$kdir" >/dev/null; then
 		add "$t" 0 1
 		continue
 	fi
 	out=$("$RFL_TOP/scripts/run-guest.sh" test "$arch" "$variant")
 	echo "$out"
-	line=$(tail -n 1 <<<"$out")
-	p=$(sed -n 's/.*: \([0-9]*\) passed, \([0-9]*\) failed.*/\1/p' <<<"$line")
-	f=$(sed -n 's/.*: \([0-9]*\) passed, \([0-9]*\) failed.*/\2/p' <<<"$line")
-	[ -n "$p" ] || { p=0; f=1; }
-	add "$t" "$p" "$f"
+	add_counts "$t" "$(tail -n 1 <<<"$out")"
 done
 
 echo

@@ -9,3 +9,5 @@
 mod kparam;
 #[path = "../../common/textbuf.rs"]
 mod textbuf;
+#[path = "../../cgroupfs/meminfo.rs"]
+mod meminfo;
