@@ -75,7 +75,10 @@ pub(crate) fn parse_u32_in(input: &[u8], min: u32, max: u32) -> Result<u32, Pars
     }
     let mut v: u64 = 0;
     for d in s {
-        v = match v.checked_mul(10).and_then(|v| v.checked_add(u64::from(d - b'0'))) {
+        v = match v
+            .checked_mul(10)
+            .and_then(|v| v.checked_add(u64::from(d - b'0')))
+        {
             Some(v) => v,
             None => return Err(ParseError::Range),
         };
@@ -114,7 +117,11 @@ mod tests {
             assert_eq!(parse_bool(f.as_bytes()), Ok(false), "{f:?}");
         }
         for bad in ["", "\n", "2", "yep", "10", "-1", "o", "1 1"] {
-            assert_eq!(parse_bool(bad.as_bytes()), Err(ParseError::Invalid), "{bad:?}");
+            assert_eq!(
+                parse_bool(bad.as_bytes()),
+                Err(ParseError::Invalid),
+                "{bad:?}"
+            );
         }
     }
 
@@ -124,19 +131,37 @@ mod tests {
         assert_eq!(parse_u32_in(b"7\n", 0, 7), Ok(7));
         assert_eq!(parse_u32_in(b"8", 0, 7), Err(ParseError::Range));
         assert_eq!(parse_u32_in(b"0", 1, 20), Err(ParseError::Range));
-        assert_eq!(parse_u32_in(b"4294967296", 0, u32::MAX), Err(ParseError::Range));
-        assert_eq!(parse_u32_in(b"99999999999999999999999", 0, 7), Err(ParseError::Range));
+        assert_eq!(
+            parse_u32_in(b"4294967296", 0, u32::MAX),
+            Err(ParseError::Range)
+        );
+        assert_eq!(
+            parse_u32_in(b"99999999999999999999999", 0, 7),
+            Err(ParseError::Range)
+        );
         assert_eq!(parse_u32_in(b"4294967295", 0, u32::MAX), Ok(u32::MAX));
         for bad in ["", "-1", "+1", "0x10", "1.5", "1 2", "abc"] {
-            assert_eq!(parse_u32_in(bad.as_bytes(), 0, 100), Err(ParseError::Invalid), "{bad:?}");
+            assert_eq!(
+                parse_u32_in(bad.as_bytes(), 0, 100),
+                Err(ParseError::Invalid),
+                "{bad:?}"
+            );
         }
     }
 
     #[test]
     fn spec_round_trip() {
         let specs = [
-            Spec { name: "on", kind: Kind::Bool, default: 1 },
-            Spec { name: "ratio", kind: Kind::Range { min: 1, max: 20 }, default: 5 },
+            Spec {
+                name: "on",
+                kind: Kind::Bool,
+                default: 1,
+            },
+            Spec {
+                name: "ratio",
+                kind: Kind::Range { min: 1, max: 20 },
+                default: 5,
+            },
         ];
         let [on, ratio] = &specs;
         assert_eq!(on.parse(b"off"), Ok(0));

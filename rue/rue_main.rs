@@ -31,11 +31,31 @@ module! {
 
 /// The module's parameters (declared again in `glue.c`).
 pub(crate) static PARAMS: params::Params<5> = params::Params::new([
-    Spec { name: "memory_qos", kind: Kind::Bool, default: 0 },
-    Spec { name: "use_priority_oom", kind: Kind::Bool, default: 0 },
-    Spec { name: "prio_reclaim_ratio", kind: Kind::Range { min: 1, max: 20 }, default: 5 },
-    Spec { name: "highest_reclaim_prio", kind: Kind::Range { min: 1, max: 8 }, default: 1 },
-    Spec { name: "io_qos", kind: Kind::Bool, default: 0 },
+    Spec {
+        name: "memory_qos",
+        kind: Kind::Bool,
+        default: 0,
+    },
+    Spec {
+        name: "use_priority_oom",
+        kind: Kind::Bool,
+        default: 0,
+    },
+    Spec {
+        name: "prio_reclaim_ratio",
+        kind: Kind::Range { min: 1, max: 20 },
+        default: 5,
+    },
+    Spec {
+        name: "highest_reclaim_prio",
+        kind: Kind::Range { min: 1, max: 8 },
+        default: 1,
+    },
+    Spec {
+        name: "io_qos",
+        kind: Kind::Bool,
+        default: 0,
+    },
 ]);
 params::export_params!(PARAMS, rue_rs_param_set, rue_rs_param_get);
 

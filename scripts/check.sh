@@ -39,15 +39,15 @@ add_counts() {
 	add "$1" "$p" "$f"
 }
 
-log "host unit tests"
-out=$(cargo test --manifest-path "$RFL_TOP/tests/host/Cargo.toml" 2>&1)
-echo "$out"
-add_counts host "$(grep '^test result:' <<<"$out")"
-
 log "build and harness tests"
 out=$("$RFL_TOP/tests/build/run.sh")
 echo "$out"
 add_counts build-tools "$(tail -n 1 <<<"$out")"
+
+log "host unit tests"
+out=$(cargo test --manifest-path "$RFL_TOP/tests/host/Cargo.toml" 2>&1)
+echo "$out"
+add_counts host "$(grep '^test result:' <<<"$out")"
 
 for t in "${targets[@]}"; do
 	arch=${t%-*}

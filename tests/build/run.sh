@@ -73,5 +73,12 @@ printf '%s\r\n' 'TAP version 13' '1..1' 'not ok 1 t-x # exit 1' '# rfl-tests-com
 check "a failed test is named, with the log path" nonzero "not ok 1 t-x.*|console log: $tmp/fail.log" -- \
 	"$top/scripts/tap-summary.sh" f "$tmp/fail.log"
 
+# --- source formatting ------------------------------------------------------
+rustfmt=${RUSTFMT:-/usr/bin/rustfmt}
+if [ -x "$rustfmt" ]; then
+	check "Rust sources are rustfmt-clean" 0 '^$' -- \
+		sh -c "cd '$top' && git ls-files -z '*.rs' | xargs -0 '$rustfmt' --check --config-path .rustfmt.toml -l"
+fi
+
 echo "build-tools: $pass passed, $fail failed"
 [ $fail -eq 0 ]
