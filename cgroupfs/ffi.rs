@@ -1,20 +1,38 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! Prototypes of the C glue in `glue.c` (kept in step with `glue.h`).
+//! Prototypes of the C glue in `glue.c`; the contract is in `glue.h`.
 //!
 //! Only scalars and opaque pointers cross this boundary, so the Rust side
 //! depends on no kernel structure layout and builds unchanged against other
-//! kernel trees. Everything here is wrapped once in a safe type elsewhere.
+//! kernel trees. Each function is wrapped once in a safe type elsewhere
+//! (`fs_type.rs`, `kio.rs`, `tree.rs`, `views.rs`).
 
-use core::ffi::c_int;
+use core::ffi::{c_char, c_int, c_long, c_longlong, c_ulong, c_void};
 
 extern "C" {
-    /// `register_filesystem()` of the `cgroupfs` type; 0 or a negative errno.
     pub(crate) fn cgroupfs_glue_register_fs() -> c_int;
-    /// `unregister_filesystem()`; only after a successful register.
     pub(crate) fn cgroupfs_glue_unregister_fs();
-    /// `sysfs_create_mount_point(fs_kobj, "cgroupfs")`; 0 or a negative errno.
     pub(crate) fn cgroupfs_glue_create_mount_point() -> c_int;
-    /// `sysfs_remove_mount_point()`; only after a successful create.
     pub(crate) fn cgroupfs_glue_remove_mount_point();
+
+    pub(crate) fn cgroupfs_glue_mkdir(parent: *mut c_void, name: *const c_char) -> *mut c_void;
+    pub(crate) fn cgroupfs_glue_mkfile(
+        parent: *mut c_void,
+        name: *const c_char,
+        id: c_ulong,
+    ) -> c_int;
+
+    pub(crate) fn cgroupfs_glue_kern_mount(fstype: *const c_char) -> *mut c_void;
+    pub(crate) fn cgroupfs_glue_kern_unmount(mnt: *mut c_void);
+    pub(crate) fn cgroupfs_glue_open(mnt: *mut c_void, path: *const c_char) -> *mut c_void;
+    pub(crate) fn cgroupfs_glue_read(
+        file: *mut c_void,
+        buf: *mut c_void,
+        len: usize,
+        pos: *mut c_longlong,
+    ) -> c_long;
+    pub(crate) fn cgroupfs_glue_close(file: *mut c_void);
+
+    pub(crate) fn cgroupfs_glue_current_cgroup_path(buf: *mut c_char, len: usize) -> c_int;
+    pub(crate) fn cgroupfs_glue_current_cgroupns_root_path(buf: *mut c_char, len: usize) -> c_int;
 }

@@ -46,8 +46,9 @@ pub(crate) fn parse_u64(s: &[u8]) -> Option<u64> {
     if s.is_empty() || !s.iter().all(u8::is_ascii_digit) {
         return None;
     }
-    s.iter()
-        .try_fold(0u64, |v, d| v.checked_mul(10)?.checked_add(u64::from(d - b'0')))
+    s.iter().try_fold(0u64, |v, d| {
+        v.checked_mul(10)?.checked_add(u64::from(d - b'0'))
+    })
 }
 
 /// Parses a cgroup limit file (`memory.max`, `memory.swap.max`): a number of
@@ -167,8 +168,12 @@ struct Totals {
 
 impl Totals {
     fn new(host: &str, v: &MemView) -> Self {
-        let host_total = host_value_kb(host, "MemTotal").unwrap_or(0).saturating_mul(1024);
-        let host_swap = host_value_kb(host, "SwapTotal").unwrap_or(0).saturating_mul(1024);
+        let host_total = host_value_kb(host, "MemTotal")
+            .unwrap_or(0)
+            .saturating_mul(1024);
+        let host_swap = host_value_kb(host, "SwapTotal")
+            .unwrap_or(0)
+            .saturating_mul(1024);
         let total = v.limit.min(host_total);
         Totals {
             total,
@@ -182,7 +187,11 @@ impl Totals {
 fn view_value_kb(key: &str, host_kb: u64, t: &Totals, v: &MemView) -> Option<u64> {
     let kb = |bytes: u64| bytes / 1024;
     let s = &v.stat;
-    let Totals { total, free, swap_total } = *t;
+    let Totals {
+        total,
+        free,
+        swap_total,
+    } = *t;
     let bytes = match key {
         "MemTotal" => total,
         "MemFree" => free,
@@ -353,7 +362,10 @@ bogus line without value
         assert_eq!(value(&out, "MemTotal"), 65536);
         assert_eq!(value(&out, "MemFree"), 24 * 1024);
         // free + active_file + inactive_file + slab_reclaimable
-        assert_eq!(value(&out, "MemAvailable"), 24 * 1024 + 5 * 1024 + 15 * 1024 + 512);
+        assert_eq!(
+            value(&out, "MemAvailable"),
+            24 * 1024 + 5 * 1024 + 15 * 1024 + 512
+        );
         assert_eq!(value(&out, "Buffers"), 0);
         assert_eq!(value(&out, "Cached"), 19 * 1024);
         assert_eq!(value(&out, "Active"), 6 * 1024 + 5 * 1024);

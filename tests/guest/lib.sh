@@ -49,3 +49,24 @@ write_expect_err() {
 	*) fail "write '$2' to $1: got '$err', want '$3'" ;;
 	esac
 }
+
+CG=/sys/fs/cgroup
+
+# in_cgroup CGROUP COMMAND...: run COMMAND as a task of CGROUP (relative to
+# the cgroup2 root), creating the cgroup if needed.
+in_cgroup() {
+	c=$1
+	shift
+	mkdir -p "$CG/$c"
+	sh -c "echo \$\$ > $CG/$c/cgroup.procs && exec \"\$@\"" sh "$@"
+}
+
+# field FILE KEY: the number after "KEY:" in a meminfo-style file.
+field() {
+	awk -v k="$2:" '$1 == k { print $2; exit }' "$1"
+}
+
+# enable_controllers CGROUP: enable every controller for CGROUP's children.
+enable_controllers() {
+	echo "+cpuset +cpu +io +memory +pids" > "$CG/$1/cgroup.subtree_control"
+}

@@ -5,9 +5,13 @@
 
 #![allow(dead_code)]
 
+#[path = "../../cgroupfs/cpus.rs"]
+mod cpus;
 #[path = "../../common/kparam.rs"]
 mod kparam;
-#[path = "../../common/textbuf.rs"]
-mod textbuf;
 #[path = "../../cgroupfs/meminfo.rs"]
 mod meminfo;
+#[path = "../../common/textbuf.rs"]
+mod textbuf;
+#[path = "../../cgroupfs/viewpath.rs"]
+mod viewpath;

@@ -1,0 +1,326 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Rendering the view files for the task that opens them.
+//!
+//! A view is rendered whole when the file is opened and served from that
+//! text, so every read of one open file sees one consistent snapshot, at any
+//! read size and offset, as with procfs's single-record files.
+
+use crate::cpus;
+use crate::kio::PrivateMount;
+use crate::meminfo::{self, MemStat, MemView};
+use crate::tree::View;
+use crate::viewpath;
+use crate::PARAMS;
+use core::ffi::{c_char, c_int, c_ulong, c_void};
+use core::fmt::{self, Write};
+use core::sync::atomic::{AtomicPtr, Ordering};
+use kernel::prelude::*;
+
+/// The kernel filesystems the views read from.
+pub(crate) struct Sources {
+    pub(crate) proc: PrivateMount,
+    pub(crate) cgroup: PrivateMount,
+    pub(crate) sys: PrivateMount,
+}
+
+/// The published sources; null while the module is not serving views.
+static SOURCES: AtomicPtr<Sources> = AtomicPtr::new(core::ptr::null_mut());
+
+/// Keeps [`Sources`] published for the view files while it lives.
+///
+/// # Invariants
+///
+/// `SOURCES` points to the allocation owned by `sources` while this lives.
+pub(crate) struct Published {
+    sources: *mut Sources,
+}
+
+impl Published {
+    /// Publishes `sources` for the view files.
+    pub(crate) fn new(sources: KBox<Sources>) -> Self {
+        let sources = KBox::into_raw(sources);
+        SOURCES.store(sources, Ordering::Release);
+        // INVARIANT: just stored.
+        Self { sources }
+    }
+}
+
+impl Drop for Published {
+    fn drop(&mut self) {
+        SOURCES.store(core::ptr::null_mut(), Ordering::Release);
+        // SAFETY: `sources` came from `KBox::into_raw()`. The module drops
+        // this after unregistering the filesystem type, and no view file is
+        // open then (an open file pins the module), so no reader holds it.
+        drop(unsafe { KBox::from_raw(self.sources) });
+    }
+}
+
+// SAFETY: the pointer is only dereferenced as shared `Sources`, which is Sync.
+unsafe impl Send for Published {}
+// SAFETY: as above.
+unsafe impl Sync for Published {}
+
+fn sources() -> Result<&'static Sources> {
+    let p = SOURCES.load(Ordering::Acquire);
+    // SAFETY: a non-null pointer is a live `Sources` until `Published` is
+    // dropped, which happens only when no view file is open (see there).
+    unsafe { p.as_ref() }.ok_or(ENODEV)
+}
+
+/// Growing text output; formatting fails with `fmt::Error` on allocation
+/// failure, reported as `-ENOMEM`.
+struct Text(KVVec<u8>);
+
+impl Write for Text {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        self.0
+            .extend_from_slice(s.as_bytes(), GFP_KERNEL)
+            .map_err(|_| fmt::Error)
+    }
+}
+
+/// Builds `<cgroup path>/<file>\0`.
+fn cg_file(cgroup: &[u8], file: &str) -> Result<KVec<u8>> {
+    let mut p = KVec::with_capacity(cgroup.len() + file.len() + 2, GFP_KERNEL)?;
+    p.extend_from_slice(cgroup, GFP_KERNEL)?;
+    p.push(b'/', GFP_KERNEL)?;
+    p.extend_from_slice(file.as_bytes(), GFP_KERNEL)?;
+    p.push(0, GFP_KERNEL)?;
+    Ok(p)
+}
+
+/// Reads a small file of a cgroup; `None` when the cgroup has no such file
+/// (its controller is not enabled there).
+fn read_cg(src: &Sources, cgroup: &[u8], file: &str) -> Result<Option<KVVec<u8>>> {
+    let mut out = KVVec::new();
+    match src.cgroup.read_into(&cg_file(cgroup, file)?, &mut out) {
+        Ok(()) => Ok(Some(out)),
+        Err(e) if e == ENOENT => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// Reads a host file through a private mount.
+fn read_host(mnt: &PrivateMount, path: &CStr) -> Result<KVVec<u8>> {
+    let mut out = KVVec::new();
+    mnt.read_into(path.as_bytes_with_nul(), &mut out)?;
+    Ok(out)
+}
+
+/// A cgroup path from the C glue, grown until it fits.
+fn glue_path(f: unsafe extern "C" fn(*mut c_char, usize) -> c_int) -> Result<KVec<u8>> {
+    let mut len = 256;
+    loop {
+        let mut buf = KVec::from_elem(0u8, len, GFP_KERNEL)?;
+        // SAFETY: `buf` is valid for `len` bytes of writes.
+        let n = unsafe { f(buf.as_mut_ptr().cast(), len) };
+        if n < 0 {
+            return Err(Error::from_errno(n));
+        }
+        let n = n as usize;
+        if n < len {
+            // SAFETY: `n < len`: the first `n` bytes are initialised.
+            unsafe { buf.set_len(n) };
+            return Ok(buf);
+        }
+        len = n + 1;
+    }
+}
+
+/// The view cgroup of the current task, or `None` for the host view.
+fn current_view() -> Result<Option<KVec<u8>>> {
+    if PARAMS.get("enabled") == 0 {
+        return Ok(None);
+    }
+    let own = glue_path(crate::ffi::cgroupfs_glue_current_cgroup_path)?;
+    let ns_root = glue_path(crate::ffi::cgroupfs_glue_current_cgroupns_root_path)?;
+    match viewpath::view_cgroup(&own, &ns_root) {
+        None => Ok(None),
+        Some(v) => {
+            let mut p = KVec::new();
+            p.extend_from_slice(v, GFP_KERNEL)?;
+            Ok(Some(p))
+        }
+    }
+}
+
+/// The tightest of a limit file over `cgroup` and its ancestors.
+fn tightest(src: &Sources, cgroup: &[u8], file: &str) -> Result<u64> {
+    let mut limit = u64::MAX;
+    for c in viewpath::ancestors(cgroup) {
+        if let Some(text) = read_cg(src, c, file)? {
+            limit = limit.min(meminfo::parse_limit(&text).unwrap_or(u64::MAX));
+        }
+    }
+    Ok(limit)
+}
+
+fn number(text: Option<KVVec<u8>>) -> u64 {
+    text.and_then(|t| meminfo::parse_limit(&t))
+        .filter(|&v| v != u64::MAX)
+        .unwrap_or(0)
+}
+
+fn mem_view(src: &Sources, cgroup: &[u8]) -> Result<Option<MemView>> {
+    let Some(current) = read_cg(src, cgroup, "memory.current")? else {
+        // No memory controller for this cgroup: nothing to virtualise.
+        return Ok(None);
+    };
+    let stat = read_cg(src, cgroup, "memory.stat")?;
+    Ok(Some(MemView {
+        limit: tightest(src, cgroup, "memory.max")?,
+        usage: number(Some(current)),
+        swap_limit: tightest(src, cgroup, "memory.swap.max")?,
+        swap_usage: number(read_cg(src, cgroup, "memory.swap.current")?),
+        stat: stat.map(|s| MemStat::parse(&s)).unwrap_or_default(),
+    }))
+}
+
+/// The CPUs of a view: the cpuset's CPUs (all online CPUs without a
+/// cpuset) and how many of them the quota allows.
+struct CpuView {
+    cpuset: Option<KVVec<u8>>,
+    count: u32,
+}
+
+impl CpuView {
+    fn new(src: &Sources, cgroup: &[u8], host_online: &[u8]) -> Result<Self> {
+        let cpuset = read_cg(src, cgroup, "cpuset.cpus.effective")?;
+        let list = cpuset.as_deref().unwrap_or(host_online);
+        let mut count = 0u32;
+        for c in cpus::cpulist(list) {
+            if c.is_none() {
+                return Err(EINVAL);
+            }
+            count += 1;
+        }
+        for c in viewpath::ancestors(cgroup) {
+            if let Some(max) = read_cg(src, c, "cpu.max")? {
+                if let Some(q) = cpus::quota_cpus(&max) {
+                    count = count.min(q);
+                }
+            }
+        }
+        Ok(Self {
+            cpuset,
+            count: count.max(1),
+        })
+    }
+
+    fn contains(&self, host_online: &[u8], cpu: u32) -> bool {
+        let list = self.cpuset.as_deref().unwrap_or(host_online);
+        cpus::cpulist(list).any(|c| c == Some(cpu))
+    }
+}
+
+fn render(view: View, out: &mut Text) -> Result {
+    let src = sources()?;
+    let cg = current_view()?;
+    let fmt_err = |_| ENOMEM;
+    match view {
+        View::Meminfo => {
+            let host = read_host(&src.proc, kernel::c_str!("meminfo"))?;
+            let host = core::str::from_utf8(&host).map_err(|_| EINVAL)?;
+            let mv = match &cg {
+                Some(c) => mem_view(src, c)?,
+                None => None,
+            };
+            meminfo::render(host, mv.as_ref(), out).map_err(fmt_err)
+        }
+        View::Cpuinfo => {
+            let host = read_host(&src.proc, kernel::c_str!("cpuinfo"))?;
+            let host = core::str::from_utf8(&host).map_err(|_| EINVAL)?;
+            let Some(c) = &cg else {
+                return out.write_str(host).map_err(fmt_err);
+            };
+            let online = read_host(&src.sys, kernel::c_str!("devices/system/cpu/online"))?;
+            let cv = CpuView::new(src, c, &online)?;
+            cpus::write_cpuinfo(host, &|cpu| cv.contains(&online, cpu), cv.count, out)
+                .map_err(fmt_err)
+        }
+        View::CpuOnline | View::CpuPossible | View::CpuPresent => {
+            let file = match view {
+                View::CpuOnline => kernel::c_str!("devices/system/cpu/online"),
+                View::CpuPossible => kernel::c_str!("devices/system/cpu/possible"),
+                _ => kernel::c_str!("devices/system/cpu/present"),
+            };
+            let host = read_host(&src.sys, file)?;
+            match &cg {
+                None => out
+                    .0
+                    .extend_from_slice(&host, GFP_KERNEL)
+                    .map_err(Into::into),
+                Some(c) => {
+                    let online = read_host(&src.sys, kernel::c_str!("devices/system/cpu/online"))?;
+                    let cv = CpuView::new(src, c, &online)?;
+                    cpus::write_online(cv.count, out).map_err(fmt_err)
+                }
+            }
+        }
+    }
+}
+
+/// Renders view `id` for the opening task into a new buffer whose pointer
+/// goes to `*private`.
+///
+/// # Safety
+///
+/// `private` must be valid for a pointer write.
+#[no_mangle]
+pub(crate) unsafe extern "C" fn cgroupfs_rs_view_open(
+    id: c_ulong,
+    write: bool,
+    private: *mut *mut c_void,
+) -> c_int {
+    if write {
+        return EACCES.to_errno();
+    }
+    let Some(view) = View::from_id(id as usize) else {
+        return ENOENT.to_errno();
+    };
+    let mut text = Text(KVVec::new());
+    if let Err(e) = render(view, &mut text) {
+        return e.to_errno();
+    }
+    match KBox::new(text.0, GFP_KERNEL) {
+        Ok(b) => {
+            // SAFETY: the caller guarantees `private` is writable.
+            unsafe { *private = KBox::into_raw(b).cast() };
+            0
+        }
+        Err(_) => ENOMEM.to_errno(),
+    }
+}
+
+/// The rendered text of an open view file.
+///
+/// # Safety
+///
+/// `private` must come from `cgroupfs_rs_view_open()` and not be released;
+/// `data` and `len` must be valid for writes.
+#[no_mangle]
+pub(crate) unsafe extern "C" fn cgroupfs_rs_view_data(
+    private: *mut c_void,
+    data: *mut *const c_void,
+    len: *mut usize,
+) {
+    // SAFETY: the caller guarantees `private` is a live buffer from open.
+    let text = unsafe { &*private.cast::<KVVec<u8>>() };
+    // SAFETY: the caller guarantees both are writable.
+    unsafe {
+        *data = text.as_ptr().cast();
+        *len = text.len();
+    }
+}
+
+/// Frees the text of a view file being closed.
+///
+/// # Safety
+///
+/// `private` must come from `cgroupfs_rs_view_open()`, released once.
+#[no_mangle]
+pub(crate) unsafe extern "C" fn cgroupfs_rs_view_release(private: *mut c_void) {
+    // SAFETY: the caller passes the pointer `KBox::into_raw()` made at open.
+    drop(unsafe { KBox::from_raw(private.cast::<KVVec<u8>>()) });
+}
