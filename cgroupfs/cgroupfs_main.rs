@@ -14,6 +14,7 @@
 //! `Documentation/cgroupfs.rst`.
 
 use kernel::prelude::*;
+use kernel::sync::Arc;
 
 // Shared with the other modules, which use different parts of them.
 #[allow(dead_code)]
@@ -24,12 +25,19 @@ mod params;
 #[path = "../common/textbuf.rs"]
 mod textbuf;
 
+mod builtin;
+mod cgroup;
+#[path = "../common/cgroupfs_api.rs"]
+mod cgroupfs_api;
+mod cgtree;
 mod cpus;
 mod ffi;
 mod fs_type;
 mod kio;
 mod meminfo;
+mod registry;
 mod tree;
+mod vecutil;
 mod viewpath;
 mod views;
 
@@ -56,27 +64,42 @@ struct Cgroupfs {
     // point, then the sources its files read.
     _fs: fs_type::FsType,
     _mount_point: fs_type::MountPoint,
-    _sources: views::Published,
+    _builtin: BuiltinFiles,
+    _state: views::Published,
+}
+
+/// cgroupfs's own per-cgroup files, registered while this lives.
+struct BuiltinFiles(Arc<registry::Registration>);
+
+impl BuiltinFiles {
+    fn register() -> Result<Self> {
+        let reg = views::state()?
+            .registry
+            .register(registry::Source::Builtin(builtin::FILES))?;
+        Ok(Self(reg))
+    }
+}
+
+impl Drop for BuiltinFiles {
+    fn drop(&mut self) {
+        if let Ok(state) = views::state() {
+            state.registry.unregister(&self.0);
+        }
+    }
 }
 
 impl kernel::Module for Cgroupfs {
     fn init(_module: &'static ThisModule) -> Result<Self> {
-        let sources = KBox::new(
-            views::Sources {
-                proc: kio::PrivateMount::new(kernel::c_str!("proc"))?,
-                cgroup: kio::PrivateMount::new(kernel::c_str!("cgroup2"))?,
-                sys: kio::PrivateMount::new(kernel::c_str!("sysfs"))?,
-            },
-            GFP_KERNEL,
-        )?;
-        let sources = views::Published::new(sources);
+        let state = views::Published::new(KBox::pin_init(views::State::new()?, GFP_KERNEL)?);
+        let builtin = BuiltinFiles::register()?;
         let mount_point = fs_type::MountPoint::create()?;
         let fs = fs_type::FsType::register()?;
         pr_info!("registered (enabled={})\n", PARAMS.get("enabled"));
         Ok(Cgroupfs {
             _fs: fs,
             _mount_point: mount_point,
-            _sources: sources,
+            _builtin: builtin,
+            _state: state,
         })
     }
 }

@@ -71,6 +71,39 @@ pub(crate) fn quota_cpus(cpu_max: &[u8]) -> Option<u32> {
     Some(u32::try_from(n).unwrap_or(u32::MAX))
 }
 
+/// The tightest of several `cpu.max` lines (a cgroup's and its
+/// ancestors'), as a `cpu.max` line: the one allowing the least CPU time per
+/// period, or `max PERIOD` with the first line's period when none limits.
+pub(crate) fn tightest_cpu_max<'a>(
+    lines: impl Iterator<Item = &'a [u8]>,
+    out: &mut dyn Write,
+) -> fmt::Result {
+    let mut best: Option<(u64, u64)> = None;
+    let mut first_period = None;
+    for line in lines {
+        let mut words = trim(line).split(|&b| b == b' ');
+        let (Some(quota), Some(period)) = (words.next(), words.next().and_then(parse_u64)) else {
+            continue;
+        };
+        first_period.get_or_insert(period);
+        let Some(quota) = parse_u64(quota).filter(|_| period > 0) else {
+            continue;
+        };
+        // quota/period < q/p  <=>  quota * p < q * period
+        let tighter = match best {
+            None => true,
+            Some((q, p)) => u128::from(quota) * u128::from(p) < u128::from(q) * u128::from(period),
+        };
+        if tighter {
+            best = Some((quota, period));
+        }
+    }
+    match best {
+        Some((q, p)) => writeln!(out, "{q} {p}"),
+        None => writeln!(out, "max {}", first_period.unwrap_or(100_000)),
+    }
+}
+
 /// Writes a CPU list `0-(n-1)` (`0` for one CPU) with a newline.
 pub(crate) fn write_online(n: u32, out: &mut dyn Write) -> fmt::Result {
     match n {
@@ -155,6 +188,24 @@ mod tests {
         assert_eq!(quota_cpus(b"max 100000\n"), None);
         assert_eq!(quota_cpus(b"garbage"), None);
         assert_eq!(quota_cpus(b"100 0"), None);
+    }
+
+    #[test]
+    fn tightest_quota() {
+        let t = |lines: &[&str]| {
+            let mut s = String::new();
+            tightest_cpu_max(lines.iter().map(|l| l.as_bytes()), &mut s).unwrap();
+            s
+        };
+        assert_eq!(t(&["max 100000\n", "max 100000\n"]), "max 100000\n");
+        assert_eq!(t(&["max 50000\n", "200000 100000\n"]), "200000 100000\n");
+        assert_eq!(
+            t(&["150000 100000", "50000 20000", "300000 100000"]),
+            "150000 100000\n"
+        );
+        assert_eq!(t(&["100000 50000", "150000 100000"]), "150000 100000\n");
+        assert_eq!(t(&[]), "max 100000\n");
+        assert_eq!(t(&["junk"]), "max 100000\n");
     }
 
     #[test]

@@ -33,6 +33,44 @@ extern "C" {
     ) -> c_long;
     pub(crate) fn cgroupfs_glue_close(file: *mut c_void);
 
-    pub(crate) fn cgroupfs_glue_current_cgroup_path(buf: *mut c_char, len: usize) -> c_int;
-    pub(crate) fn cgroupfs_glue_current_cgroupns_root_path(buf: *mut c_char, len: usize) -> c_int;
+}
+
+extern "C" {
+    pub(crate) fn cgroupfs_glue_mkcgdir(parent: *mut c_void, name: *const c_char) -> *mut c_void;
+    pub(crate) fn cgroupfs_glue_dir_emit(
+        ctx: *mut c_void,
+        name: *const c_char,
+        len: usize,
+        ino: u64,
+        dir: bool,
+    ) -> bool;
+
+    pub(crate) fn cgroupfs_glue_cgroup_child(
+        parent: *mut c_void,
+        name: *const c_char,
+    ) -> *mut c_void;
+    pub(crate) fn cgroupfs_glue_cgroup_children(
+        parent: *mut c_void,
+        buf: *mut c_void,
+        size: usize,
+    ) -> c_long;
+    pub(crate) fn cgroupfs_glue_cgroup_get(cgrp: *mut c_void);
+    pub(crate) fn cgroupfs_glue_cgroup_put(cgrp: *mut c_void);
+    pub(crate) fn cgroupfs_glue_cgroup_id(cgrp: *mut c_void) -> u64;
+    pub(crate) fn cgroupfs_glue_cgroup_alive(cgrp: *mut c_void) -> bool;
+    pub(crate) fn cgroupfs_glue_cgroup_is_descendant(
+        cgrp: *mut c_void,
+        ancestor: *mut c_void,
+    ) -> bool;
+    pub(crate) fn cgroupfs_glue_cgroup_path(
+        cgrp: *mut c_void,
+        buf: *mut c_char,
+        len: usize,
+    ) -> c_int;
+    pub(crate) fn cgroupfs_glue_current_cgroupns_root() -> *mut c_void;
+    pub(crate) fn cgroupfs_glue_current_cgroup() -> *mut c_void;
+    pub(crate) fn cgroupfs_glue_cgroup_parent(cgrp: *mut c_void) -> *mut c_void;
+    pub(crate) fn cgroupfs_glue_capable_sys_admin() -> bool;
+    pub(crate) fn cgroupfs_glue_module_get(owner: *mut c_void) -> bool;
+    pub(crate) fn cgroupfs_glue_module_put(owner: *mut c_void);
 }

@@ -18,10 +18,12 @@
 #include <linux/nsproxy.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
+#include <linux/pagemap.h>
 #include <linux/sysfs.h>
 
 #include "glue.h"
 #include "param_glue.h"
+#include "cgroupfs_api.h"
 
 #define CGROUPFS_NAME	"cgroupfs"
 #define CGROUPFS_MAGIC	0x63677266	/* "cgrf" */
@@ -107,6 +109,333 @@ int cgroupfs_glue_mkfile(void *parent, const char *name, unsigned long id)
 	return cgroupfs_add(parent, name, S_IFREG | 0444, id) ? 0 : -ENOMEM;
 }
 
+
+/*
+ * The cgroup/ tree. A cgroup directory inode holds a reference to its
+ * struct cgroup in i_private (dropped at eviction); a per-cgroup file inode
+ * holds the key Rust gave it. Dentries are never cached unused and are
+ * revalidated, so the tree follows cgroups as they come and go. Rust
+ * decides what each directory contains and who may see it.
+ */
+
+static const struct inode_operations cgroupfs_cg_dir_iops;
+static const struct file_operations cgroupfs_cg_dir_fops;
+static const struct file_operations cgroupfs_cg_file_fops;
+
+static bool cgroupfs_is_cg_dir(struct inode *inode)
+{
+	return inode->i_op == &cgroupfs_cg_dir_iops;
+}
+
+static int cgroupfs_cg_revalidate(struct dentry *dentry, unsigned int flags)
+{
+	struct inode *inode;
+
+	if (flags & LOOKUP_RCU)
+		return -ECHILD;
+	inode = d_inode(dentry);
+	if (!inode)
+		return 0;
+	if (cgroupfs_is_cg_dir(inode))
+		return cgroupfs_rs_cg_dir_valid(inode->i_private);
+	return cgroupfs_rs_cg_file_valid((unsigned long)inode->i_private);
+}
+
+static const struct dentry_operations cgroupfs_cg_dops = {
+	.d_revalidate	= cgroupfs_cg_revalidate,
+	.d_delete	= always_delete_dentry,
+};
+
+static struct inode *cgroupfs_cg_inode(struct super_block *sb, umode_t mode,
+				       void *priv, u64 ino)
+{
+	struct inode *inode = new_inode(sb);
+
+	if (!inode)
+		return NULL;
+	inode->i_ino = ino;
+	inode->i_mode = mode;
+	simple_inode_init_ts(inode);
+	inode->i_private = priv;
+	if (S_ISDIR(mode)) {
+		inode->i_op = &cgroupfs_cg_dir_iops;
+		inode->i_fop = &cgroupfs_cg_dir_fops;
+		set_nlink(inode, 2);
+	} else {
+		inode->i_fop = &cgroupfs_cg_file_fops;
+	}
+	return inode;
+}
+
+static struct dentry *cgroupfs_cg_lookup(struct inode *dir,
+					 struct dentry *dentry,
+					 unsigned int flags)
+{
+	struct inode *inode = NULL;
+	unsigned long key;
+	void *child;
+	umode_t mode;
+	int kind;
+
+	kind = cgroupfs_rs_cg_lookup(dir->i_private, dentry->d_name.name,
+				     &child, &key, &mode);
+	if (kind < 0 && kind != -ENOENT)
+		return ERR_PTR(kind);
+	if (kind == CGROUPFS_LOOKUP_DIR) {
+		inode = cgroupfs_cg_inode(dir->i_sb, S_IFDIR | 0555, child,
+					  cgroup_id(child));
+		if (!inode) {
+			cgroup_put(child);
+			return ERR_PTR(-ENOMEM);
+		}
+	} else if (kind == CGROUPFS_LOOKUP_FILE) {
+		inode = cgroupfs_cg_inode(dir->i_sb, S_IFREG | mode,
+					  (void *)key, get_next_ino());
+		if (!inode)
+			return ERR_PTR(-ENOMEM);
+	}
+	d_set_d_op(dentry, &cgroupfs_cg_dops);
+	d_add(dentry, inode);
+	return NULL;
+}
+
+static int cgroupfs_cg_readdir(struct file *file, struct dir_context *ctx)
+{
+	if (!dir_emit_dots(file, ctx))
+		return 0;
+	return cgroupfs_rs_cg_readdir(file_inode(file)->i_private, ctx,
+				      ctx->pos - 2);
+}
+
+bool cgroupfs_glue_dir_emit(void *ctx, const char *name, size_t len,
+			    u64 ino, bool dir)
+{
+	struct dir_context *c = ctx;
+
+	if (!dir_emit(c, name, len, ino, dir ? DT_DIR : DT_REG))
+		return false;
+	c->pos++;
+	return true;
+}
+
+static const struct inode_operations cgroupfs_cg_dir_iops = {
+	.lookup		= cgroupfs_cg_lookup,
+};
+
+static const struct file_operations cgroupfs_cg_dir_fops = {
+	.iterate_shared	= cgroupfs_cg_readdir,
+	.read		= generic_read_dir,
+	.llseek		= generic_file_llseek,
+};
+
+/* Per-cgroup files: the text is rendered at open; writes go to Rust. */
+
+static int cgroupfs_cg_open(struct inode *inode, struct file *file)
+{
+	struct inode *dir = d_inode(file->f_path.dentry->d_parent);
+
+	return cgroupfs_rs_cg_open((unsigned long)inode->i_private,
+				   dir->i_private,
+				   !!(file->f_mode & FMODE_READ),
+				   !!(file->f_mode & FMODE_WRITE),
+				   &file->private_data);
+}
+
+static ssize_t cgroupfs_cg_write(struct file *file, const char __user *buf,
+				 size_t count, loff_t *ppos)
+{
+	return cgroupfs_rs_cg_write(file->private_data, (unsigned long)buf,
+				    count);
+}
+
+static int cgroupfs_cg_release(struct inode *inode, struct file *file)
+{
+	cgroupfs_rs_cg_release(file->private_data);
+	return 0;
+}
+
+static ssize_t cgroupfs_cg_read(struct file *file, char __user *buf,
+				size_t count, loff_t *ppos)
+{
+	const void *data;
+	size_t len;
+
+	cgroupfs_rs_cg_data(file->private_data, &data, &len);
+	return simple_read_from_buffer(buf, count, ppos, data, len);
+}
+
+static const struct file_operations cgroupfs_cg_file_fops = {
+	.owner		= THIS_MODULE,
+	.open		= cgroupfs_cg_open,
+	.read		= cgroupfs_cg_read,
+	.write		= cgroupfs_cg_write,
+	.release	= cgroupfs_cg_release,
+	.llseek		= default_llseek,
+};
+
+void *cgroupfs_glue_mkcgdir(void *parent, const char *name)
+{
+	struct dentry *dir = parent;
+	struct cgroup_namespace *ns = current->nsproxy->cgroup_ns;
+	struct cgroup *cgrp = ns->root_cset->dfl_cgrp;
+	struct dentry *dentry;
+	struct inode *inode;
+
+	dentry = d_alloc_name(dir, name);
+	if (!dentry)
+		return NULL;
+	cgroup_get(cgrp);
+	inode = cgroupfs_cg_inode(dir->d_sb, S_IFDIR | 0555, cgrp,
+				  cgroup_id(cgrp));
+	if (!inode) {
+		cgroup_put(cgrp);
+		dput(dentry);
+		return NULL;
+	}
+	inc_nlink(d_inode(dir));
+	d_add(dentry, inode);
+	return dentry;
+}
+
+static void cgroupfs_evict_inode(struct inode *inode)
+{
+	truncate_inode_pages_final(&inode->i_data);
+	clear_inode(inode);
+	if (cgroupfs_is_cg_dir(inode))
+		cgroup_put(inode->i_private);
+}
+
+static const struct super_operations cgroupfs_sops = {
+	.statfs		= simple_statfs,
+	.drop_inode	= generic_delete_inode,
+	.evict_inode	= cgroupfs_evict_inode,
+};
+
+/* Cgroups, as opaque references for Rust. */
+
+void *cgroupfs_glue_cgroup_child(void *parent, const char *name)
+{
+	struct cgroup *cgrp = parent;
+	struct cgroup *child = NULL;
+	struct kernfs_node *kn;
+
+	kn = kernfs_find_and_get_ns(cgrp->kn, name, NULL);
+	if (!kn)
+		return NULL;
+	if (kernfs_type(kn) == KERNFS_DIR) {
+		rcu_read_lock();
+		child = rcu_dereference(*(void __rcu __force **)&kn->priv);
+		if (child && (child->kn != kn || !cgroup_tryget(child)))
+			child = NULL;
+		rcu_read_unlock();
+	}
+	kernfs_put(kn);
+	return child;
+}
+
+long cgroupfs_glue_cgroup_children(void *parent, void *buf, size_t size)
+{
+	struct cgroup *cgrp = parent;
+	struct cgroup_subsys_state *pos;
+	size_t used = 0;
+	u64 id;
+
+	rcu_read_lock();
+	css_for_each_descendant_pre(pos, &cgrp->self) {
+		size_t len;
+
+		if (pos->parent != &cgrp->self || !(pos->flags & CSS_ONLINE))
+			continue;
+		len = strlen(pos->cgroup->kn->name) + 1;
+		if (used + sizeof(id) + len <= size) {
+			id = cgroup_id(pos->cgroup);
+			memcpy(buf + used, &id, sizeof(id));
+			memcpy(buf + used + sizeof(id), pos->cgroup->kn->name, len);
+		}
+		used += sizeof(id) + len;
+	}
+	rcu_read_unlock();
+	return used;
+}
+
+void cgroupfs_glue_cgroup_get(void *cgrp)
+{
+	cgroup_get(cgrp);
+}
+
+void cgroupfs_glue_cgroup_put(void *cgrp)
+{
+	cgroup_put(cgrp);
+}
+
+u64 cgroupfs_glue_cgroup_id(void *cgrp)
+{
+	return cgroup_id(cgrp);
+}
+
+bool cgroupfs_glue_cgroup_alive(void *cgrp)
+{
+	/* What cgroup_is_dead() of cgroup-internal.h tests. */
+	return ((struct cgroup *)cgrp)->self.flags & CSS_ONLINE;
+}
+
+bool cgroupfs_glue_cgroup_is_descendant(void *cgrp, void *ancestor)
+{
+	return cgroup_is_descendant(cgrp, ancestor);
+}
+
+int cgroupfs_glue_cgroup_path(void *cgrp, char *buf, size_t len)
+{
+	return kernfs_path_from_node(((struct cgroup *)cgrp)->kn, NULL, buf,
+				     len);
+}
+
+void *cgroupfs_glue_current_cgroupns_root(void)
+{
+	/* current's nsproxy pins the namespace, which pins its root cset. */
+	return current->nsproxy->cgroup_ns->root_cset->dfl_cgrp;
+}
+
+void *cgroupfs_glue_current_cgroup(void)
+{
+	struct cgroup *cgrp;
+
+	rcu_read_lock();
+	cgrp = task_dfl_cgroup(current);
+	if (!cgroup_tryget(cgrp))
+		cgrp = NULL;
+	rcu_read_unlock();
+	return cgrp;
+}
+
+void *cgroupfs_glue_cgroup_parent(void *cgrp)
+{
+	struct cgroup *parent = cgroup_parent(cgrp);
+
+	if (parent)
+		cgroup_get(parent);
+	return parent;
+}
+
+bool cgroupfs_glue_capable_sys_admin(void)
+{
+	return capable(CAP_SYS_ADMIN);
+}
+
+bool cgroupfs_glue_module_get(void *owner)
+{
+	return try_module_get(owner);
+}
+
+void cgroupfs_glue_module_put(void *owner)
+{
+	module_put(owner);
+}
+
+/* The registration API other modules call (common/cgroupfs_api.h). */
+EXPORT_SYMBOL_GPL(cgroupfs_register_files);
+EXPORT_SYMBOL_GPL(cgroupfs_unregister_files);
+
 static int cgroupfs_fill_super(struct super_block *sb, struct fs_context *fc)
 {
 	static const struct tree_descr no_files[] = { { "" } };
@@ -115,6 +444,7 @@ static int cgroupfs_fill_super(struct super_block *sb, struct fs_context *fc)
 	ret = simple_fill_super(sb, CGROUPFS_MAGIC, no_files);
 	if (ret)
 		return ret;
+	sb->s_op = &cgroupfs_sops;
 	return cgroupfs_rs_fill_root(sb->s_root);
 }
 
@@ -203,30 +533,4 @@ long cgroupfs_glue_read(void *file, void *buf, size_t len, long long *pos)
 void cgroupfs_glue_close(void *file)
 {
 	fput(file);
-}
-
-/* The cgroup v2 paths that decide the caller's view. */
-
-int cgroupfs_glue_current_cgroup_path(char *buf, size_t len)
-{
-	struct cgroup *cgrp;
-	int ret;
-
-	rcu_read_lock();
-	cgrp = task_dfl_cgroup(current);
-	ret = cgroup_tryget(cgrp) ? 0 : -ENOENT;
-	rcu_read_unlock();
-	if (ret)
-		return ret;
-	ret = kernfs_path_from_node(cgrp->kn, NULL, buf, len);
-	cgroup_put(cgrp);
-	return ret;
-}
-
-int cgroupfs_glue_current_cgroupns_root_path(char *buf, size_t len)
-{
-	/* current's nsproxy pins the namespace, which pins its root cset. */
-	struct cgroup_namespace *ns = current->nsproxy->cgroup_ns;
-
-	return kernfs_path_from_node(ns->root_cset->dfl_cgrp->kn, NULL, buf, len);
 }

@@ -30,14 +30,55 @@ void *cgroupfs_glue_open(void *mnt, const char *path);
 long cgroupfs_glue_read(void *file, void *buf, size_t len, long long *pos);
 void cgroupfs_glue_close(void *file);
 
-/* Absolute cgroup v2 paths; length (may exceed @len: truncated) or -errno. */
-int cgroupfs_glue_current_cgroup_path(char *buf, size_t len);
-int cgroupfs_glue_current_cgroupns_root_path(char *buf, size_t len);
+
+/* Directory "cgroup" under @parent for the caller's cgroup namespace root. */
+void *cgroupfs_glue_mkcgdir(void *parent, const char *name);
+/* dir_emit() one entry and advance ctx->pos; false when the buffer is full. */
+bool cgroupfs_glue_dir_emit(void *ctx, const char *name, size_t len,
+			    u64 ino, bool dir);
+
+/*
+ * Cgroups as opaque struct cgroup pointers. _child returns a new reference
+ * or NULL; _children writes records (u64 id, NUL-terminated name) of the
+ * live children into @buf and returns the bytes all of them need (the
+ * records are complete only when that is <= @size).
+ */
+void *cgroupfs_glue_cgroup_child(void *parent, const char *name);
+long cgroupfs_glue_cgroup_children(void *parent, void *buf, size_t size);
+void cgroupfs_glue_cgroup_get(void *cgrp);
+void cgroupfs_glue_cgroup_put(void *cgrp);
+u64 cgroupfs_glue_cgroup_id(void *cgrp);
+bool cgroupfs_glue_cgroup_alive(void *cgrp);
+bool cgroupfs_glue_cgroup_is_descendant(void *cgrp, void *ancestor);
+int cgroupfs_glue_cgroup_path(void *cgrp, char *buf, size_t len);
+/* No reference: valid while current's nsproxy is (during the call). */
+void *cgroupfs_glue_current_cgroupns_root(void);
+/* New references, or NULL (no parent: the root). */
+void *cgroupfs_glue_current_cgroup(void);
+void *cgroupfs_glue_cgroup_parent(void *cgrp);
+bool cgroupfs_glue_capable_sys_admin(void);
+bool cgroupfs_glue_module_get(void *owner);
+void cgroupfs_glue_module_put(void *owner);
 
 /* Implemented in Rust, called by C. */
 int cgroupfs_rs_fill_root(void *root);
 int cgroupfs_rs_view_open(unsigned long id, bool write, void **private);
 void cgroupfs_rs_view_data(void *private, const void **data, size_t *len);
 void cgroupfs_rs_view_release(void *private);
+
+#define CGROUPFS_LOOKUP_DIR	1
+#define CGROUPFS_LOOKUP_FILE	2
+/* CGROUPFS_LOOKUP_DIR with a new reference in *child, _FILE with *key and
+ * *mode, or a negative errno (-ENOENT: no such entry). */
+int cgroupfs_rs_cg_lookup(void *dir, const unsigned char *name, void **child,
+			  unsigned long *key, umode_t *mode);
+int cgroupfs_rs_cg_readdir(void *dir, void *ctx, long long from);
+int cgroupfs_rs_cg_dir_valid(void *dir);
+int cgroupfs_rs_cg_file_valid(unsigned long key);
+int cgroupfs_rs_cg_open(unsigned long key, void *cgrp, bool read, bool write,
+			void **private);
+void cgroupfs_rs_cg_data(void *private, const void **data, size_t *len);
+long cgroupfs_rs_cg_write(void *private, unsigned long ubuf, size_t len);
+void cgroupfs_rs_cg_release(void *private);
 
 #endif /* CGROUPFS_GLUE_H */

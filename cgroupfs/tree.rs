@@ -100,6 +100,11 @@ pub(crate) unsafe fn fill(root: *mut c_void) -> Result {
             ffi::cgroupfs_glue_mkfile(parent.0, name.as_char_ptr().cast(), view as usize as _)
         })?;
     }
+    // SAFETY: `root` is the root of the superblock being filled; the name
+    // is NUL-terminated.
+    if unsafe { ffi::cgroupfs_glue_mkcgdir(root, c"cgroup".as_ptr()) }.is_null() {
+        return Err(ENOMEM);
+    }
     Ok(())
 }
 

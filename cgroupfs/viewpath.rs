@@ -32,6 +32,21 @@ pub(crate) fn ancestors(path: &[u8]) -> impl Iterator<Item = &[u8]> {
     })
 }
 
+/// The pod of a reader: given the `cgroupfs.role` of its cgroup and of each
+/// ancestor, innermost first, the index of the outermost cgroup of the first
+/// unbroken chain of role-1 cgroups, or `None` when no cgroup has role 1.
+pub(crate) fn pod_index(roles: impl Iterator<Item = bool>) -> Option<usize> {
+    let mut pod = None;
+    for (i, role) in roles.enumerate() {
+        match (role, pod) {
+            (true, _) => pod = Some(i),
+            (false, Some(_)) => break,
+            (false, None) => {}
+        }
+    }
+    pod
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -45,6 +60,15 @@ mod tests {
             view_cgroup(b"/pod/ctr/sub", b"/pod/ctr"),
             Some(&b"/pod/ctr"[..])
         );
+    }
+
+    #[test]
+    fn pods() {
+        assert_eq!(pod_index([false, false].into_iter()), None);
+        assert_eq!(pod_index([true, false].into_iter()), Some(0));
+        assert_eq!(pod_index([true, true, false, true].into_iter()), Some(1));
+        assert_eq!(pod_index([false, true, true].into_iter()), Some(2));
+        assert_eq!(pod_index(core::iter::empty()), None);
     }
 
     #[test]

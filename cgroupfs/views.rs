@@ -6,71 +6,106 @@
 //! text, so every read of one open file sees one consistent snapshot, at any
 //! read size and offset, as with procfs's single-record files.
 
+use crate::cgroup::Cgroup;
 use crate::cpus;
 use crate::kio::PrivateMount;
 use crate::meminfo::{self, MemStat, MemView};
+use crate::registry::Registry;
 use crate::tree::View;
 use crate::viewpath;
 use crate::PARAMS;
-use core::ffi::{c_char, c_int, c_ulong, c_void};
+use core::ffi::{c_int, c_ulong, c_void};
 use core::fmt::{self, Write};
 use core::sync::atomic::{AtomicPtr, Ordering};
 use kernel::prelude::*;
+use kernel::sync::{new_mutex, Mutex};
 
-/// The kernel filesystems the views read from.
-pub(crate) struct Sources {
+/// What the module's files work from: the kernel filesystems the views read,
+/// the per-cgroup file registrations and the cgroups with role 1.
+#[pin_data]
+pub(crate) struct State {
     pub(crate) proc: PrivateMount,
     pub(crate) cgroup: PrivateMount,
     pub(crate) sys: PrivateMount,
+    #[pin]
+    pub(crate) registry: Registry,
+    /// The cgroups whose `cgroupfs.role` is 1 (all others have 0).
+    #[pin]
+    pub(crate) pods: Mutex<KVec<Cgroup>>,
 }
 
-/// The published sources; null while the module is not serving views.
-static SOURCES: AtomicPtr<Sources> = AtomicPtr::new(core::ptr::null_mut());
+impl State {
+    pub(crate) fn new() -> Result<impl PinInit<Self, Error>> {
+        let proc = PrivateMount::new(kernel::c_str!("proc"))?;
+        let cgroup = PrivateMount::new(kernel::c_str!("cgroup2"))?;
+        let sys = PrivateMount::new(kernel::c_str!("sysfs"))?;
+        Ok(try_pin_init!(Self {
+            proc,
+            cgroup,
+            sys,
+            registry <- Registry::new(),
+            pods <- new_mutex!(KVec::new()),
+        }))
+    }
 
-/// Keeps [`Sources`] published for the view files while it lives.
+    /// Whether `cg` has `cgroupfs.role` 1.
+    pub(crate) fn is_pod(&self, cg: &Cgroup) -> bool {
+        self.pods.lock().iter().any(|p| p.as_ptr() == cg.as_ptr())
+    }
+}
+
+/// The published state; null while the module is not serving files.
+static STATE: AtomicPtr<State> = AtomicPtr::new(core::ptr::null_mut());
+
+/// Keeps [`State`] published for the module's files while it lives.
 ///
 /// # Invariants
 ///
-/// `SOURCES` points to the allocation owned by `sources` while this lives.
+/// `STATE` points to the pinned allocation `state` while this lives.
 pub(crate) struct Published {
-    sources: *mut Sources,
+    state: *mut State,
 }
 
 impl Published {
-    /// Publishes `sources` for the view files.
-    pub(crate) fn new(sources: KBox<Sources>) -> Self {
-        let sources = KBox::into_raw(sources);
-        SOURCES.store(sources, Ordering::Release);
+    /// Publishes `state` for the module's files.
+    pub(crate) fn new(state: Pin<KBox<State>>) -> Self {
+        // SAFETY: the state is never moved out of its allocation: it is
+        // freed in place by `drop()` below.
+        let state = KBox::into_raw(unsafe { Pin::into_inner_unchecked(state) });
+        STATE.store(state, Ordering::Release);
         // INVARIANT: just stored.
-        Self { sources }
+        Self { state }
     }
 }
 
 impl Drop for Published {
     fn drop(&mut self) {
-        SOURCES.store(core::ptr::null_mut(), Ordering::Release);
-        // SAFETY: `sources` came from `KBox::into_raw()`. The module drops
-        // this after unregistering the filesystem type, and no view file is
-        // open then (an open file pins the module), so no reader holds it.
-        drop(unsafe { KBox::from_raw(self.sources) });
+        STATE.store(core::ptr::null_mut(), Ordering::Release);
+        // SAFETY: `state` came from `KBox::into_raw()`. The module drops
+        // this after unregistering the filesystem type and its own files,
+        // when no file is open (an open file pins the module) and no other
+        // module has files registered (they use our symbols), so nobody
+        // holds the pointer.
+        drop(unsafe { KBox::from_raw(self.state) });
     }
 }
 
-// SAFETY: the pointer is only dereferenced as shared `Sources`, which is Sync.
+// SAFETY: the pointer is only dereferenced as a shared `State`, which is Sync.
 unsafe impl Send for Published {}
 // SAFETY: as above.
 unsafe impl Sync for Published {}
 
-fn sources() -> Result<&'static Sources> {
-    let p = SOURCES.load(Ordering::Acquire);
-    // SAFETY: a non-null pointer is a live `Sources` until `Published` is
-    // dropped, which happens only when no view file is open (see there).
+/// The published state.
+pub(crate) fn state() -> Result<&'static State> {
+    let p = STATE.load(Ordering::Acquire);
+    // SAFETY: a non-null pointer is a live `State` until `Published` is
+    // dropped, which happens only when nobody can call in (see there).
     unsafe { p.as_ref() }.ok_or(ENODEV)
 }
 
 /// Growing text output; formatting fails with `fmt::Error` on allocation
 /// failure, reported as `-ENOMEM`.
-struct Text(KVVec<u8>);
+pub(crate) struct Text(pub(crate) KVVec<u8>);
 
 impl Write for Text {
     fn write_str(&mut self, s: &str) -> fmt::Result {
@@ -92,7 +127,7 @@ fn cg_file(cgroup: &[u8], file: &str) -> Result<KVec<u8>> {
 
 /// Reads a small file of a cgroup; `None` when the cgroup has no such file
 /// (its controller is not enabled there).
-fn read_cg(src: &Sources, cgroup: &[u8], file: &str) -> Result<Option<KVVec<u8>>> {
+pub(crate) fn read_cg(src: &State, cgroup: &[u8], file: &str) -> Result<Option<KVVec<u8>>> {
     let mut out = KVVec::new();
     match src.cgroup.read_into(&cg_file(cgroup, file)?, &mut out) {
         Ok(()) => Ok(Some(out)),
@@ -108,33 +143,42 @@ fn read_host(mnt: &PrivateMount, path: &CStr) -> Result<KVVec<u8>> {
     Ok(out)
 }
 
-/// A cgroup path from the C glue, grown until it fits.
-fn glue_path(f: unsafe extern "C" fn(*mut c_char, usize) -> c_int) -> Result<KVec<u8>> {
-    let mut len = 256;
-    loop {
-        let mut buf = KVec::from_elem(0u8, len, GFP_KERNEL)?;
-        // SAFETY: `buf` is valid for `len` bytes of writes.
-        let n = unsafe { f(buf.as_mut_ptr().cast(), len) };
-        if n < 0 {
-            return Err(Error::from_errno(n));
-        }
-        let n = n as usize;
-        if n < len {
-            // SAFETY: `n < len`: the first `n` bytes are initialised.
-            unsafe { buf.set_len(n) };
-            return Ok(buf);
-        }
-        len = n + 1;
-    }
-}
-
-/// The view cgroup of the current task, or `None` for the host view.
-fn current_view() -> Result<Option<KVec<u8>>> {
+/// The view cgroup of the current task, or `None` for the host view: its
+/// pod if it is in one, else its cgroup namespace root if that is not the
+/// root, else its own cgroup.
+fn current_view(state: &State) -> Result<Option<KVec<u8>>> {
     if PARAMS.get("enabled") == 0 {
         return Ok(None);
     }
-    let own = glue_path(crate::ffi::cgroupfs_glue_current_cgroup_path)?;
-    let ns_root = glue_path(crate::ffi::cgroupfs_glue_current_cgroupns_root_path)?;
+    let own = Cgroup::current().ok_or(ENOENT)?;
+    let ns_root = Cgroup::current_ns_root().ok_or(ENOENT)?;
+    // Only walk up when some cgroup has role 1: the common case is cheap.
+    if !state.pods.lock().is_empty() {
+        let mut chain = KVec::new();
+        let mut c = Some(own);
+        while let Some(cg) = c {
+            let pod = state.is_pod(&cg);
+            let parent = cg.parent();
+            chain.push((cg, pod), GFP_KERNEL)?;
+            // A pod never reaches above the reader's namespace.
+            if chain
+                .last()
+                .is_some_and(|(cg, _)| cg.as_ptr() == ns_root.as_ptr())
+            {
+                break;
+            }
+            c = parent;
+        }
+        if let Some(i) = viewpath::pod_index(chain.iter().map(|(_, pod)| *pod)) {
+            return Ok(Some(chain[i].0.path()?));
+        }
+        return ns_or_own(&chain[0].0, &ns_root);
+    }
+    ns_or_own(&own, &ns_root)
+}
+
+fn ns_or_own(own: &Cgroup, ns_root: &Cgroup) -> Result<Option<KVec<u8>>> {
+    let (own, ns_root) = (own.path()?, ns_root.path()?);
     match viewpath::view_cgroup(&own, &ns_root) {
         None => Ok(None),
         Some(v) => {
@@ -146,7 +190,7 @@ fn current_view() -> Result<Option<KVec<u8>>> {
 }
 
 /// The tightest of a limit file over `cgroup` and its ancestors.
-fn tightest(src: &Sources, cgroup: &[u8], file: &str) -> Result<u64> {
+fn tightest(src: &State, cgroup: &[u8], file: &str) -> Result<u64> {
     let mut limit = u64::MAX;
     for c in viewpath::ancestors(cgroup) {
         if let Some(text) = read_cg(src, c, file)? {
@@ -162,7 +206,7 @@ fn number(text: Option<KVVec<u8>>) -> u64 {
         .unwrap_or(0)
 }
 
-fn mem_view(src: &Sources, cgroup: &[u8]) -> Result<Option<MemView>> {
+fn mem_view(src: &State, cgroup: &[u8]) -> Result<Option<MemView>> {
     let Some(current) = read_cg(src, cgroup, "memory.current")? else {
         // No memory controller for this cgroup: nothing to virtualise.
         return Ok(None);
@@ -185,7 +229,7 @@ struct CpuView {
 }
 
 impl CpuView {
-    fn new(src: &Sources, cgroup: &[u8], host_online: &[u8]) -> Result<Self> {
+    fn new(src: &State, cgroup: &[u8], host_online: &[u8]) -> Result<Self> {
         let cpuset = read_cg(src, cgroup, "cpuset.cpus.effective")?;
         let list = cpuset.as_deref().unwrap_or(host_online);
         let mut count = 0u32;
@@ -215,8 +259,8 @@ impl CpuView {
 }
 
 fn render(view: View, out: &mut Text) -> Result {
-    let src = sources()?;
-    let cg = current_view()?;
+    let src = state()?;
+    let cg = current_view(src)?;
     let fmt_err = |_| ENOMEM;
     match view {
         View::Meminfo => {

@@ -15,13 +15,14 @@ kdir=$3
 output=$4
 
 case $arch in
-x86_64) busybox=/bin/busybox ;;
-arm64) busybox=$RFL_CACHE/busybox-arm64/bin/busybox ;;
+x86_64) busybox=/bin/busybox cc=gcc ;;
+arm64) busybox=$RFL_CACHE/busybox-arm64/bin/busybox cc=aarch64-linux-gnu-gcc ;;
 esac
 [ -x "$busybox" ] || die "no static busybox for $arch at $busybox (run scripts/setup-toolchain.sh)"
 
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
+chmod 755 "$root"
 mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,run,mnt,etc,root,lib/modules/rfl,tests}
 cp "$busybox" "$root/bin/busybox"
 cp "$RFL_TOP/tests/guest/init" "$root/init"
@@ -32,6 +33,11 @@ cp "$mods"/cgroupfs/cgroupfs.ko "$mods"/qmon/qmon.ko "$mods"/rue/rue.ko \
 if [ -f "$kdir/drivers/block/null_blk/null_blk.ko" ]; then
 	cp "$kdir/drivers/block/null_blk/null_blk.ko" "$root/lib/modules/rfl/"
 fi
+# Static helpers the tests need beyond busybox.
+for c in "$RFL_TOP"/tests/guest/helpers/*.c; do
+	"$cc" -static -O2 -Wall -Werror -o "$root/bin/$(basename "$c" .c)" "$c" ||
+		die "cannot build $c for $arch with $cc"
+done
 echo 'root:x:0:0:root:/root:/bin/sh' >"$root/etc/passwd"
 echo 'root:x:0:' >"$root/etc/group"
 

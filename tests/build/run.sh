@@ -77,7 +77,7 @@ check "a failed test is named, with the log path" nonzero "not ok 1 t-x.*|consol
 rustfmt=${RUSTFMT:-/usr/bin/rustfmt}
 if [ -x "$rustfmt" ]; then
 	check "Rust sources are rustfmt-clean" 0 '^$' -- \
-		sh -c "cd '$top' && git ls-files -z '*.rs' | xargs -0 '$rustfmt' --check --config-path .rustfmt.toml -l"
+		sh -c "cd '$top' && git ls-files -co --exclude-standard -z '*.rs' | xargs -0 '$rustfmt' --check --config-path .rustfmt.toml -l"
 fi
 
 echo "build-tools: $pass passed, $fail failed"

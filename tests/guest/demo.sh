@@ -3,45 +3,62 @@
 # The scripted demo: load the modules and show what each does today.
 
 MODDIR=/lib/modules/rfl
+V=/sys/fs/cgroupfs
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 run() { echo "\$ $*"; sh -c "$*"; }
+# inside CMD: run CMD as a task of the cgroup /demo
+inside() { echo "[in /demo] \$ $*"; sh -c "echo \$\$ > /sys/fs/cgroup/demo/cgroup.procs && $*"; }
 
 say "Kernel"
 run uname -a
-run nproc
+run "grep -c ^processor /proc/cpuinfo"
+run "grep MemTotal /proc/meminfo"
 
 say "Load the modules"
 run insmod $MODDIR/cgroupfs.ko
 run insmod $MODDIR/qmon.ko
 run insmod $MODDIR/rue.ko
-run "cat /proc/modules | cut -d' ' -f1-3"
-run "dmesg | grep -E 'cgroupfs|qmon|rue'"
+run insmod $MODDIR/cgroup_hello.ko
+run "cut -d' ' -f1-4 /proc/modules"
 
-say "cgroupfs: the filesystem type and its mount point"
+say "cgroupfs: mount it"
 run "grep cgroupfs /proc/filesystems"
-run ls -ld /sys/fs/cgroupfs
-run mount -t cgroupfs cgroupfs /sys/fs/cgroupfs
-run "grep cgroupfs /proc/mounts"
-run "rmmod cgroupfs || echo 'rmmod refused: cgroupfs is mounted'"
-run umount /sys/fs/cgroupfs
+run mount -t cgroupfs cgroupfs $V
+run "ls $V $V/proc $V/sys/devices/system/cpu"
 
-say "A container cgroup with limits"
-run mkdir -p /sys/fs/cgroup/demo
+say "A container cgroup: 64M of memory, CPUs 1-3, 1.5 CPUs of quota"
 run "echo '+memory +cpu +cpuset +io +pids' > /sys/fs/cgroup/cgroup.subtree_control"
+run mkdir -p /sys/fs/cgroup/demo
 run "echo 64M > /sys/fs/cgroup/demo/memory.max"
+run "echo 1-3 > /sys/fs/cgroup/demo/cpuset.cpus"
 run "echo '150000 100000' > /sys/fs/cgroup/demo/cpu.max"
-run cat /sys/fs/cgroup/demo/memory.max /sys/fs/cgroup/demo/cpu.max
+
+say "What a task in it sees through cgroupfs"
+inside "head -3 $V/proc/meminfo"
+inside "grep ^processor $V/proc/cpuinfo"
+inside "cat $V/sys/devices/system/cpu/online"
+say "... and through /proc, once bind-mounted there in its own mount namespace"
+inside "unshare -m sh -c 'mount --bind $V/proc/meminfo /proc/meminfo; mount --bind $V/proc/cpuinfo /proc/cpuinfo; grep MemTotal /proc/meminfo; grep -c ^processor /proc/cpuinfo; top -bn1 | head -1'"
+run "grep MemTotal /proc/meminfo"
+
+say "The per-cgroup tree"
+run "ls $V/cgroup $V/cgroup/demo"
+run "cat $V/cgroup/demo/cpu.quota_period_us"
+run "cat $V/cgroup/demo/hello.greeting"
+run "echo 'hi there' > $V/cgroup/demo/hello.greeting && cat $V/cgroup/demo/hello.greeting"
+run "echo 2 > $V/cgroup/demo/cgroupfs.role"
 
 say "Module switches (validated writes)"
 run "grep . /sys/module/cgroupfs/parameters/* /sys/module/qmon/parameters/* /sys/module/rue/parameters/*"
-run "echo 1 > /sys/module/rue/parameters/memory_qos && cat /sys/module/rue/parameters/memory_qos"
 run "echo 42 > /sys/module/rue/parameters/prio_reclaim_ratio"
 run "echo maybe > /sys/module/qmon/parameters/enabled"
-
-say "The sample module, loaded from inside the cgroup"
-run "echo \$\$ > /sys/fs/cgroup/demo/cgroup.procs && exec insmod $MODDIR/cgroup_hello.ko"
-run "dmesg | grep cgroup_hello"
+run "echo 0 > /sys/module/cgroupfs/parameters/enabled"
+inside "grep MemTotal $V/proc/meminfo"
+run "echo 1 > /sys/module/cgroupfs/parameters/enabled"
 
 say "Unload"
+run "rmmod cgroupfs || echo 'refused: cgroupfs is mounted and used by cgroup_hello'"
+run umount $V
 run rmmod cgroup_hello rue qmon cgroupfs
 run "cat /proc/modules | wc -l"
+run "dmesg | grep -E 'cgroupfs|qmon|rue|cgroup_hello'"

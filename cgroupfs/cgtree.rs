@@ -1,0 +1,393 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The `cgroup/` tree of a cgroupfs mount: a directory per cgroup v2
+//! cgroup, holding the registered per-cgroup files.
+//!
+//! The C glue does the VFS plumbing; here is decided what each directory
+//! holds and who sees it. A reader sees, under the mount's root cgroup, the
+//! subtree of its cgroup namespace root and the directories leading to it;
+//! per-cgroup files only inside that subtree. Writes need CAP_SYS_ADMIN.
+
+use crate::builtin;
+use crate::cgroup::Cgroup;
+use crate::ffi;
+use crate::registry::{Registration, Source};
+use crate::views::{state, State, Text};
+use core::ffi::{c_char, c_int, c_long, c_uchar, c_ulong, c_void, CStr};
+use kernel::prelude::*;
+use kernel::sync::Arc;
+use kernel::uaccess::UserSlice;
+
+/// What a name in a cgroup directory is (see `glue.h`).
+const LOOKUP_DIR: c_int = 1;
+const LOOKUP_FILE: c_int = 2;
+
+/// The largest write a per-cgroup file accepts.
+const MAX_WRITE: usize = 64 << 10;
+/// The largest text a per-cgroup file may render.
+const MAX_SHOW: usize = 4 << 20;
+
+/// The reader's view of the tree.
+struct Reader {
+    root: Cgroup,
+}
+
+impl Reader {
+    fn current() -> Result<Self> {
+        Ok(Self {
+            root: Cgroup::current_ns_root().ok_or(ENOENT)?,
+        })
+    }
+
+    /// Inside the reader's subtree: its files are visible.
+    fn owns(&self, cg: &Cgroup) -> bool {
+        cg.is_descendant_of(&self.root)
+    }
+
+    /// Visible as a directory: inside the subtree, or on the way to it.
+    fn sees(&self, cg: &Cgroup) -> bool {
+        self.owns(cg) || self.root.is_descendant_of(cg)
+    }
+}
+
+/// Calls `f` for each visible registered file of `dir`, then each visible
+/// child cgroup, skipping the first `skip`; `f` returns false to stop.
+fn for_each_entry(
+    state: &State,
+    dir: &Cgroup,
+    skip: usize,
+    f: &mut dyn FnMut(&[u8], u64, bool) -> bool,
+) -> Result {
+    let reader = Reader::current()?;
+    let mut n = 0usize;
+    if reader.owns(dir) {
+        for reg in state.registry.all()?.iter() {
+            for i in 0..reg.len() {
+                let Some(file) = reg.file(i) else { continue };
+                n += 1;
+                if n > skip && !f(file.name, reg.key(i) as u64 | (1 << 63), false) {
+                    return Ok(());
+                }
+            }
+        }
+    }
+    let children = dir.children()?;
+    for (id, name) in children.iter() {
+        if !reader.owns(dir) {
+            // Outside the subtree only the path toward it is listed.
+            let mut with_nul = KVec::new();
+            with_nul.extend_from_slice(name, GFP_KERNEL)?;
+            with_nul.push(0, GFP_KERNEL)?;
+            match dir.child(&with_nul) {
+                Some(c) if reader.sees(&c) => {}
+                _ => continue,
+            }
+        }
+        n += 1;
+        if n > skip && !f(name, id, true) {
+            return Ok(());
+        }
+    }
+    Ok(())
+}
+
+/// # Safety
+///
+/// `dir` is a referenced cgroup; `name` is NUL-terminated; the out
+/// pointers are writable.
+#[no_mangle]
+pub(crate) unsafe extern "C" fn cgroupfs_rs_cg_lookup(
+    dir: *mut c_void,
+    name: *const c_uchar,
+    child: *mut *mut c_void,
+    key: *mut c_ulong,
+    mode: *mut u16,
+) -> c_int {
+    let res = (|| -> Result<c_int> {
+        let state = state()?;
+        // SAFETY: the directory inode holds a reference for the call.
+        let dir = unsafe { Cgroup::get(dir) }.ok_or(ENOENT)?;
+        // SAFETY: the VFS passes a NUL-terminated name.
+        let name = unsafe { CStr::from_ptr(name.cast()) };
+        let reader = Reader::current()?;
+        if reader.owns(&dir) {
+            if let Some((reg, i)) = state.registry.by_name(name.to_bytes()) {
+                let file = reg.file(i).ok_or(ENOENT)?;
+                // SAFETY: the caller passes writable out pointers.
+                unsafe {
+                    *key = reg.key(i) as c_ulong;
+                    *mode = file.mode;
+                }
+                return Ok(LOOKUP_FILE);
+            }
+        }
+        let c = dir.child(name.to_bytes_with_nul()).ok_or(ENOENT)?;
+        if !reader.sees(&c) {
+            return Err(ENOENT);
+        }
+        // SAFETY: as above; the reference goes to the new inode.
+        unsafe { *child = c.into_raw() };
+        Ok(LOOKUP_DIR)
+    })();
+    res.unwrap_or_else(|e| e.to_errno())
+}
+
+/// # Safety
+///
+/// `dir` is a referenced cgroup and `ctx` the `struct dir_context` of an
+/// ongoing `iterate_shared`.
+#[no_mangle]
+pub(crate) unsafe extern "C" fn cgroupfs_rs_cg_readdir(
+    dir: *mut c_void,
+    ctx: *mut c_void,
+    from: i64,
+) -> c_int {
+    let res = (|| -> Result {
+        let state = state()?;
+        // SAFETY: the directory inode holds a reference for the call.
+        let dir = unsafe { Cgroup::get(dir) }.ok_or(ENOENT)?;
+        let skip = usize::try_from(from).map_err(|_| EINVAL)?;
+        for_each_entry(state, &dir, skip, &mut |name, ino, is_dir| {
+            // SAFETY: `ctx` is the caller's live dir_context; `name` is
+            // valid for `name.len()` bytes.
+            unsafe {
+                ffi::cgroupfs_glue_dir_emit(ctx, name.as_ptr().cast(), name.len(), ino, is_dir)
+            }
+        })
+    })();
+    match res {
+        Ok(()) => 0,
+        Err(e) => e.to_errno(),
+    }
+}
+
+/// Whether a cached cgroup directory still stands for a live, visible cgroup.
+///
+/// # Safety
+///
+/// `dir` is a referenced cgroup.
+#[no_mangle]
+pub(crate) unsafe extern "C" fn cgroupfs_rs_cg_dir_valid(dir: *mut c_void) -> c_int {
+    // SAFETY: the directory inode holds a reference for the call.
+    let Some(dir) = (unsafe { Cgroup::get(dir) }) else {
+        return 0;
+    };
+    let visible = Reader::current().is_ok_and(|r| r.sees(&dir));
+    c_int::from(dir.alive() && visible)
+}
+
+/// Whether a cached per-cgroup file is still registered.
+#[no_mangle]
+pub(crate) extern "C" fn cgroupfs_rs_cg_file_valid(key: c_ulong) -> c_int {
+    let alive = state()
+        .ok()
+        .and_then(|s| s.registry.by_key(key as usize))
+        .is_some_and(|(reg, _)| reg.alive());
+    c_int::from(alive)
+}
+
+/// An open per-cgroup file.
+struct OpenCg {
+    reg: Arc<Registration>,
+    index: usize,
+    cg: Cgroup,
+    text: KVVec<u8>,
+}
+
+impl Drop for OpenCg {
+    fn drop(&mut self) {
+        let owner = self.reg.owner();
+        if !owner.is_null() {
+            // SAFETY: `open` took this reference on the owner module.
+            unsafe { ffi::cgroupfs_glue_module_put(owner) };
+        }
+    }
+}
+
+/// Renders file `index` of `reg` for `cg` into `out`.
+fn show(state: &State, reg: &Registration, index: usize, cg: &Cgroup, out: &mut Text) -> Result {
+    let _call = reg.enter()?;
+    match reg.source {
+        Source::Builtin(_) => builtin::show(state, index, cg, out),
+        Source::External { files, .. } => {
+            // SAFETY: `index` is in range and the registration is live.
+            let f = unsafe { &*files.add(index) };
+            let show = f.show.ok_or(EACCES)?;
+            let mut size = 4096;
+            loop {
+                let mut buf = KVVec::from_elem(0u8, size, GFP_KERNEL)?;
+                // SAFETY: `buf` is writable for `size` bytes; `cg` is
+                // referenced for the call.
+                let n =
+                    unsafe { show(f.data, cg.as_ptr(), cg.id(), buf.as_mut_ptr().cast(), size) };
+                if n == ENOSPC.to_errno() as c_long && size < MAX_SHOW {
+                    size *= 2;
+                    continue;
+                }
+                if n < 0 {
+                    return Err(Error::from_errno(n as i32));
+                }
+                let n = (n as usize).min(size);
+                return out
+                    .0
+                    .extend_from_slice(&buf[..n], GFP_KERNEL)
+                    .map_err(Into::into);
+            }
+        }
+    }
+}
+
+/// Passes a write of `data` to file `index` of `reg` for `cg`.
+fn write(state: &State, reg: &Registration, index: usize, cg: &Cgroup, data: &KVec<u8>) -> Result {
+    let _call = reg.enter()?;
+    match reg.source {
+        Source::Builtin(_) => builtin::write(state, index, cg, &data[..data.len() - 1]),
+        Source::External { files, .. } => {
+            // SAFETY: `index` is in range and the registration is live.
+            let f = unsafe { &*files.add(index) };
+            let write = f.write.ok_or(EACCES)?;
+            // `data` ends with a NUL the callback may rely on.
+            // SAFETY: `data` is valid for its length; `cg` is referenced.
+            let r = unsafe {
+                write(
+                    f.data,
+                    cg.as_ptr(),
+                    cg.id(),
+                    data.as_ptr().cast::<c_char>(),
+                    data.len() - 1,
+                )
+            };
+            if r < 0 {
+                return Err(Error::from_errno(r as i32));
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Opens per-cgroup file `key` of cgroup `cgrp`.
+///
+/// # Safety
+///
+/// `cgrp` is a referenced cgroup; `private` is writable.
+#[no_mangle]
+pub(crate) unsafe extern "C" fn cgroupfs_rs_cg_open(
+    key: c_ulong,
+    cgrp: *mut c_void,
+    read: bool,
+    write_mode: bool,
+    private: *mut *mut c_void,
+) -> c_int {
+    let res = (|| -> Result<KBox<OpenCg>> {
+        let state = state()?;
+        let (reg, index) = state.registry.by_key(key as usize).ok_or(ENOENT)?;
+        // SAFETY: the parent directory's inode holds a reference.
+        let cg = unsafe { Cgroup::get(cgrp) }.ok_or(ENOENT)?;
+        if !cg.alive() || !Reader::current()?.owns(&cg) {
+            return Err(ENOENT);
+        }
+        let file = reg.file(index).ok_or(ENOENT)?;
+        if (read && !file.readable()) || (write_mode && !file.writable()) {
+            return Err(EACCES);
+        }
+        // SAFETY: takes no pointer.
+        if write_mode && !unsafe { ffi::cgroupfs_glue_capable_sys_admin() } {
+            return Err(EPERM);
+        }
+        let owner = reg.owner();
+        {
+            // Inside a call the owner cannot finish unregistering, so its
+            // module is not freed while we take our reference.
+            let _call = reg.enter()?;
+            // SAFETY: the owner module is live (see above).
+            if !owner.is_null() && !unsafe { ffi::cgroupfs_glue_module_get(owner) } {
+                return Err(ENOENT);
+            }
+        }
+        let mut open = KBox::new(
+            OpenCg {
+                reg,
+                index,
+                cg,
+                text: KVVec::new(),
+            },
+            GFP_KERNEL,
+        )
+        .inspect_err(|_| {
+            if !owner.is_null() {
+                // SAFETY: undoes the module_get above.
+                unsafe { ffi::cgroupfs_glue_module_put(owner) };
+            }
+        })?;
+        if read {
+            let mut text = Text(KVVec::new());
+            show(state, &open.reg, index, &open.cg, &mut text)?;
+            open.text = text.0;
+        }
+        Ok(open)
+    })();
+    match res {
+        Ok(open) => {
+            // SAFETY: the caller passes a writable pointer.
+            unsafe { *private = KBox::into_raw(open).cast() };
+            0
+        }
+        Err(e) => e.to_errno(),
+    }
+}
+
+/// # Safety
+///
+/// `private` comes from [`cgroupfs_rs_cg_open`]; the out pointers are writable.
+#[no_mangle]
+pub(crate) unsafe extern "C" fn cgroupfs_rs_cg_data(
+    private: *mut c_void,
+    data: *mut *const c_void,
+    len: *mut usize,
+) {
+    // SAFETY: the caller passes the live pointer made at open.
+    let open = unsafe { &*private.cast::<OpenCg>() };
+    // SAFETY: the caller passes writable pointers.
+    unsafe {
+        *data = open.text.as_ptr().cast();
+        *len = open.text.len();
+    }
+}
+
+/// A write of `len` bytes at user address `ubuf`; all of it or nothing.
+///
+/// # Safety
+///
+/// `private` comes from [`cgroupfs_rs_cg_open`].
+#[no_mangle]
+pub(crate) unsafe extern "C" fn cgroupfs_rs_cg_write(
+    private: *mut c_void,
+    ubuf: c_ulong,
+    len: usize,
+) -> c_long {
+    // SAFETY: the caller passes the live pointer made at open.
+    let open = unsafe { &*private.cast::<OpenCg>() };
+    let res = (|| -> Result {
+        if len > MAX_WRITE {
+            return Err(EINVAL);
+        }
+        let state = state()?;
+        let mut data = KVec::new();
+        UserSlice::new(ubuf as usize, len).read_all(&mut data, GFP_KERNEL)?;
+        data.push(0, GFP_KERNEL)?;
+        write(state, &open.reg, open.index, &open.cg, &data)
+    })();
+    match res {
+        Ok(()) => len as c_long,
+        Err(e) => e.to_errno() as c_long,
+    }
+}
+
+/// # Safety
+///
+/// `private` comes from [`cgroupfs_rs_cg_open`] and is released once.
+#[no_mangle]
+pub(crate) unsafe extern "C" fn cgroupfs_rs_cg_release(private: *mut c_void) {
+    // SAFETY: the caller passes the pointer `KBox::into_raw()` made at open.
+    drop(unsafe { KBox::from_raw(private.cast::<OpenCg>()) });
+}
