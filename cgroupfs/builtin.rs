@@ -31,7 +31,7 @@ pub(crate) fn show(state: &State, index: usize, cg: &Cgroup, out: &mut Text) -> 
     match index {
         ROLE => writeln!(out, "{}", u8::from(state.is_pod(cg))).map_err(|_| ENOMEM),
         QUOTA => {
-            let path = cg.path()?;
+            let path = cg.path(&state.base)?;
             let mut lines = KVec::new();
             for c in viewpath::ancestors(&path) {
                 if let Some(text) = read_cg(state, c, "cpu.max")? {

@@ -127,28 +127,42 @@ impl Cgroup {
         }
     }
 
-    /// The absolute cgroup v2 path (`/a/b`).
-    pub(crate) fn path(&self) -> Result<KVec<u8>> {
+    /// The path of the cgroup below `base` (`/a/b`; `/` for `base` itself).
+    pub(crate) fn path(&self, base: &Cgroup) -> Result<KVec<u8>> {
         let mut len = 256;
         loop {
             let mut buf = KVec::from_elem(0u8, len, GFP_KERNEL)?;
-            // SAFETY: `buf` is valid for `len` bytes of writes.
+            // SAFETY: both cgroups are referenced; `buf` is valid for `len`
+            // bytes of writes.
             let n = unsafe {
-                ffi::cgroupfs_glue_cgroup_path(self.as_ptr(), buf.as_mut_ptr().cast(), len)
+                ffi::cgroupfs_glue_cgroup_path(
+                    self.as_ptr(),
+                    base.as_ptr(),
+                    buf.as_mut_ptr().cast(),
+                    len,
+                )
             };
             if n < 0 {
                 return Err(Error::from_errno(n));
             }
             let n = n as usize;
-            if n < len {
+            // kernfs writes at most `len - 1` bytes: a path that fills
+            // them may have been cut.
+            if n + 1 < len {
                 // SAFETY: `n < len` bytes are initialised.
                 unsafe { buf.set_len(n) };
                 return Ok(buf);
             }
-            len = n + 1;
+            if len >= MAX_PATH {
+                return Err(Error::from_errno(-(kernel::bindings::ENAMETOOLONG as i32)));
+            }
+            len *= 2;
         }
     }
 }
+
+/// The longest cgroup path handled.
+const MAX_PATH: usize = 16 << 10;
 
 impl Drop for Cgroup {
     fn drop(&mut self) {

@@ -4,12 +4,20 @@
 //!
 //! Loading the module registers the `cgroupfs` filesystem type and creates
 //! its mount point `/sys/fs/cgroupfs`; `mount -t cgroupfs cgroupfs DIR`
-//! mounts it anywhere. A mount holds `proc/meminfo`, `proc/cpuinfo` and
-//! `sys/devices/system/cpu/{online,possible,present}`, each showing the
-//! host's file as the reading task's cgroup sees it: its memory limits and
-//! usage, its cpuset and CPU quota. A container runtime bind-mounts them
-//! over the container's own files. The module refuses to unload while an
-//! instance is mounted. The writable parameter `enabled` switches the views
+//! mounts it anywhere. A mount holds:
+//!
+//! - `proc/{meminfo,cpuinfo,stat,uptime,loadavg,vmstat,swaps}`,
+//!   `proc/pressure/{cpu,memory,io}` and
+//!   `sys/devices/system/cpu/{online,possible,present}`, each showing the
+//!   host's file as the reading task's cgroup sees it (its memory limits
+//!   and usage, its cpuset and CPU quota, its CPU time, load and PSI), for a
+//!   container runtime to bind-mount over the container's own files;
+//! - `cgroup/<path>/`, a directory per cgroup v2 cgroup, holding
+//!   `cgroupfs.role`, `cpu.quota_period_us` and the per-cgroup files other
+//!   modules register through `cgroupfs_register_files()`.
+//!
+//! The module refuses to unload while an instance is mounted or another
+//! module uses it. The writable parameter `enabled` switches the views
 //! between the reader's cgroup (1) and host values (0). See
 //! `Documentation/cgroupfs.rst`.
 
@@ -34,12 +42,15 @@ mod cpus;
 mod ffi;
 mod fs_type;
 mod kio;
+mod load;
 mod meminfo;
+mod procstat;
 mod registry;
 mod tree;
 mod vecutil;
 mod viewpath;
 mod views;
+mod vmstat;
 
 use kparam::{Kind, Spec};
 
@@ -65,6 +76,8 @@ struct Cgroupfs {
     _fs: fs_type::FsType,
     _mount_point: fs_type::MountPoint,
     _builtin: BuiltinFiles,
+    _sampler: load::Sampler,
+    _probes: load::Probes,
     _state: views::Published,
 }
 
@@ -91,6 +104,8 @@ impl Drop for BuiltinFiles {
 impl kernel::Module for Cgroupfs {
     fn init(_module: &'static ThisModule) -> Result<Self> {
         let state = views::Published::new(KBox::pin_init(views::State::new()?, GFP_KERNEL)?);
+        let probes = load::Probes::register()?;
+        let sampler = load::Sampler::start();
         let builtin = BuiltinFiles::register()?;
         let mount_point = fs_type::MountPoint::create()?;
         let fs = fs_type::FsType::register()?;
@@ -99,6 +114,8 @@ impl kernel::Module for Cgroupfs {
             _fs: fs,
             _mount_point: mount_point,
             _builtin: builtin,
+            _sampler: sampler,
+            _probes: probes,
             _state: state,
         })
     }

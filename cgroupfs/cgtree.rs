@@ -65,7 +65,7 @@ fn for_each_entry(
             for i in 0..reg.len() {
                 let Some(file) = reg.file(i) else { continue };
                 n += 1;
-                if n > skip && !f(file.name, reg.key(i) as u64 | (1 << 63), false) {
+                if n > skip && !f(file.name, reg.key(i) as u64, false) {
                     return Ok(());
                 }
             }
@@ -73,6 +73,11 @@ fn for_each_entry(
     }
     let children = dir.children()?;
     for (id, name) in children.iter() {
+        // A registered file hides a child cgroup of the same name, as in
+        // lookup.
+        if reader.owns(dir) && state.registry.by_name(name).is_some() {
+            continue;
+        }
         if !reader.owns(dir) {
             // Outside the subtree only the path toward it is listed.
             let mut with_nul = KVec::new();
@@ -161,7 +166,7 @@ pub(crate) unsafe extern "C" fn cgroupfs_rs_cg_readdir(
     }
 }
 
-/// Whether a cached cgroup directory still stands for a live, visible cgroup.
+/// Whether a cached cgroup directory still stands for a live cgroup.
 ///
 /// # Safety
 ///
@@ -172,8 +177,9 @@ pub(crate) unsafe extern "C" fn cgroupfs_rs_cg_dir_valid(dir: *mut c_void) -> c_
     let Some(dir) = (unsafe { Cgroup::get(dir) }) else {
         return 0;
     };
-    let visible = Reader::current().is_ok_and(|r| r.sees(&dir));
-    c_int::from(dir.alive() && visible)
+    // Not who may see it: the dcache is shared by every reader, and lookup,
+    // readdir and open check visibility for the caller themselves.
+    c_int::from(dir.alive())
 }
 
 /// Whether a cached per-cgroup file is still registered.
@@ -313,12 +319,8 @@ pub(crate) unsafe extern "C" fn cgroupfs_rs_cg_open(
             },
             GFP_KERNEL,
         )
-        .inspect_err(|_| {
-            if !owner.is_null() {
-                // SAFETY: undoes the module_get above.
-                unsafe { ffi::cgroupfs_glue_module_put(owner) };
-            }
-        })?;
+        // On failure the dropped `OpenCg` puts the module reference.
+        ?;
         if read {
             let mut text = Text(KVVec::new());
             show(state, &open.reg, index, &open.cg, &mut text)?;

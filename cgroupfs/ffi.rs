@@ -64,6 +64,7 @@ extern "C" {
     ) -> bool;
     pub(crate) fn cgroupfs_glue_cgroup_path(
         cgrp: *mut c_void,
+        base: *mut c_void,
         buf: *mut c_char,
         len: usize,
     ) -> c_int;
@@ -73,4 +74,19 @@ extern "C" {
     pub(crate) fn cgroupfs_glue_capable_sys_admin() -> bool;
     pub(crate) fn cgroupfs_glue_module_get(owner: *mut c_void) -> bool;
     pub(crate) fn cgroupfs_glue_module_put(owner: *mut c_void);
+}
+
+extern "C" {
+    pub(crate) fn cgroupfs_glue_boottime_ns() -> u64;
+    pub(crate) fn cgroupfs_glue_user_hz() -> c_ulong;
+    pub(crate) fn cgroupfs_glue_page_size() -> c_ulong;
+    pub(crate) fn cgroupfs_glue_cgroup_tasks(
+        cgrp: *mut c_void,
+        running: *mut u64,
+        iowait: *mut u64,
+    );
+    pub(crate) fn cgroupfs_glue_sampler_start(ms: c_ulong);
+    pub(crate) fn cgroupfs_glue_sampler_stop();
+    pub(crate) fn cgroupfs_glue_probes_register() -> c_int;
+    pub(crate) fn cgroupfs_glue_probes_unregister();
 }

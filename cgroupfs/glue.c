@@ -19,6 +19,10 @@
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/pagemap.h>
+#include <linux/psi.h>
+#include <linux/timekeeping.h>
+#include <linux/tracepoint.h>
+#include <linux/workqueue.h>
 #include <linux/sysfs.h>
 
 #include "glue.h"
@@ -190,7 +194,7 @@ static struct dentry *cgroupfs_cg_lookup(struct inode *dir,
 		}
 	} else if (kind == CGROUPFS_LOOKUP_FILE) {
 		inode = cgroupfs_cg_inode(dir->i_sb, S_IFREG | mode,
-					  (void *)key, get_next_ino());
+					  (void *)key, key);
 		if (!inode)
 			return ERR_PTR(-ENOMEM);
 	}
@@ -384,10 +388,10 @@ bool cgroupfs_glue_cgroup_is_descendant(void *cgrp, void *ancestor)
 	return cgroup_is_descendant(cgrp, ancestor);
 }
 
-int cgroupfs_glue_cgroup_path(void *cgrp, char *buf, size_t len)
+int cgroupfs_glue_cgroup_path(void *cgrp, void *base, char *buf, size_t len)
 {
-	return kernfs_path_from_node(((struct cgroup *)cgrp)->kn, NULL, buf,
-				     len);
+	return kernfs_path_from_node(((struct cgroup *)cgrp)->kn,
+				     ((struct cgroup *)base)->kn, buf, len);
 }
 
 void *cgroupfs_glue_current_cgroupns_root(void)
@@ -533,4 +537,120 @@ long cgroupfs_glue_read(void *file, void *buf, size_t len, long long *pos)
 void cgroupfs_glue_close(void *file)
 {
 	fput(file);
+}
+
+/* Time, tasks and the periodic sampler behind stat, uptime and loadavg. */
+
+u64 cgroupfs_glue_boottime_ns(void)
+{
+	return ktime_get_boottime_ns();
+}
+
+unsigned long cgroupfs_glue_user_hz(void)
+{
+	return USER_HZ;
+}
+
+unsigned long cgroupfs_glue_page_size(void)
+{
+	return PAGE_SIZE;
+}
+
+/*
+ * Tasks of @cgrp and its descendants, summed over CPUs from the PSI task
+ * counts: runnable ones in *running, those in IO wait in *iowait. Not for
+ * the root cgroup, whose counts live in the unexported psi_system.
+ */
+void cgroupfs_glue_cgroup_tasks(void *cgrp, u64 *running, u64 *iowait)
+{
+	struct cgroup *c = cgrp;
+	int cpu;
+
+	*running = 0;
+	*iowait = 0;
+	if (!c->psi || cgroup_ino(c) == 1)
+		return;
+	for_each_possible_cpu(cpu) {
+		struct psi_group_cpu *g = per_cpu_ptr(c->psi->pcpu, cpu);
+
+		*running += READ_ONCE(g->tasks[NR_RUNNING]);
+		*iowait += READ_ONCE(g->tasks[NR_IOWAIT]);
+	}
+}
+
+static void cgroupfs_sample_fn(struct work_struct *work);
+static DECLARE_DELAYED_WORK(cgroupfs_sampler, cgroupfs_sample_fn);
+
+static void cgroupfs_sample_fn(struct work_struct *work)
+{
+	unsigned long ms = cgroupfs_rs_sample();
+
+	if (ms)
+		schedule_delayed_work(&cgroupfs_sampler, msecs_to_jiffies(ms));
+}
+
+void cgroupfs_glue_sampler_start(unsigned long ms)
+{
+	schedule_delayed_work(&cgroupfs_sampler, msecs_to_jiffies(ms));
+}
+
+/* After this returns the sampler is not running and will not run again. */
+void cgroupfs_glue_sampler_stop(void)
+{
+	cancel_delayed_work_sync(&cgroupfs_sampler);
+}
+
+/* Probes on cgroup creation and removal, for the cgroups' birth times. */
+
+static struct tracepoint *cgroupfs_tp_mkdir, *cgroupfs_tp_rmdir;
+
+static void cgroupfs_find_tp(struct tracepoint *tp, void *priv)
+{
+	if (!strcmp(tp->name, "cgroup_mkdir"))
+		cgroupfs_tp_mkdir = tp;
+	else if (!strcmp(tp->name, "cgroup_rmdir"))
+		cgroupfs_tp_rmdir = tp;
+}
+
+static void cgroupfs_probe_mkdir(void *data, struct cgroup *cgrp,
+				 const char *path)
+{
+	cgroupfs_rs_cgroup_mkdir(cgroup_id(cgrp), ktime_get_boottime_ns());
+}
+
+static void cgroupfs_probe_rmdir(void *data, struct cgroup *cgrp,
+				 const char *path)
+{
+	cgroupfs_rs_cgroup_rmdir(cgroup_id(cgrp));
+}
+
+int cgroupfs_glue_probes_register(void)
+{
+	int ret;
+
+	for_each_kernel_tracepoint(cgroupfs_find_tp, NULL);
+	if (!cgroupfs_tp_mkdir || !cgroupfs_tp_rmdir)
+		return -ENOENT;
+	ret = tracepoint_probe_register(cgroupfs_tp_mkdir,
+					cgroupfs_probe_mkdir, NULL);
+	if (ret)
+		return ret;
+	ret = tracepoint_probe_register(cgroupfs_tp_rmdir,
+					cgroupfs_probe_rmdir, NULL);
+	if (ret) {
+		tracepoint_probe_unregister(cgroupfs_tp_mkdir,
+					    cgroupfs_probe_mkdir, NULL);
+		tracepoint_synchronize_unregister();
+	}
+	return ret;
+}
+
+/* After this returns no probe is running and none will run again. */
+void cgroupfs_glue_probes_unregister(void)
+{
+	tracepoint_probe_unregister(cgroupfs_tp_mkdir, cgroupfs_probe_mkdir,
+				    NULL);
+	tracepoint_probe_unregister(cgroupfs_tp_rmdir, cgroupfs_probe_rmdir,
+				    NULL);
+	tracepoint_synchronize_unregister();
 }

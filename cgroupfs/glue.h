@@ -50,7 +50,8 @@ void cgroupfs_glue_cgroup_put(void *cgrp);
 u64 cgroupfs_glue_cgroup_id(void *cgrp);
 bool cgroupfs_glue_cgroup_alive(void *cgrp);
 bool cgroupfs_glue_cgroup_is_descendant(void *cgrp, void *ancestor);
-int cgroupfs_glue_cgroup_path(void *cgrp, char *buf, size_t len);
+/* Path of @cgrp below @base, e.g. "/a/b"; as kernfs_path_from_node(). */
+int cgroupfs_glue_cgroup_path(void *cgrp, void *base, char *buf, size_t len);
 /* No reference: valid while current's nsproxy is (during the call). */
 void *cgroupfs_glue_current_cgroupns_root(void);
 /* New references, or NULL (no parent: the root). */
@@ -60,7 +61,24 @@ bool cgroupfs_glue_capable_sys_admin(void);
 bool cgroupfs_glue_module_get(void *owner);
 void cgroupfs_glue_module_put(void *owner);
 
+u64 cgroupfs_glue_boottime_ns(void);
+unsigned long cgroupfs_glue_user_hz(void);
+unsigned long cgroupfs_glue_page_size(void);
+/* PSI task counts of @cgrp (0 for the root cgroup). */
+void cgroupfs_glue_cgroup_tasks(void *cgrp, u64 *running, u64 *iowait);
+/* Runs cgroupfs_rs_sample() in @ms, then again after what it returns. */
+void cgroupfs_glue_sampler_start(unsigned long ms);
+void cgroupfs_glue_sampler_stop(void);
+/* Probes calling cgroupfs_rs_cgroup_mkdir/_rmdir on cgroup_mkdir/_rmdir. */
+int cgroupfs_glue_probes_register(void);
+void cgroupfs_glue_probes_unregister(void);
+
 /* Implemented in Rust, called by C. */
+/* The next sample in ms, or 0 to stop. Process context. */
+unsigned long cgroupfs_rs_sample(void);
+/* Tracepoint context: must not sleep. */
+void cgroupfs_rs_cgroup_mkdir(u64 id, u64 boottime_ns);
+void cgroupfs_rs_cgroup_rmdir(u64 id);
 int cgroupfs_rs_fill_root(void *root);
 int cgroupfs_rs_view_open(unsigned long id, bool write, void **private);
 void cgroupfs_rs_view_data(void *private, const void **data, size_t *len);

@@ -239,6 +239,48 @@ fn view_value_kb(key: &str, host_kb: u64, t: &Totals, v: &MemView) -> Option<u64
     Some(kb(bytes))
 }
 
+/// The free memory of `view` in bytes, as its `MemFree` shows it; `meminfo`
+/// is the host's `/proc/meminfo` text.
+pub(crate) fn free_bytes(meminfo: &str, view: &MemView) -> u64 {
+    Totals::new(meminfo, view).free
+}
+
+/// The header line of `/proc/swaps` (fixed by the kernel's `swap_show()`).
+pub(crate) const SWAPS_HEADER: &str = "Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority";
+
+/// A view with the host's own totals: no limit, and the host's swap usage.
+pub(crate) fn host_view(meminfo: &str) -> MemView {
+    let kb = |k| host_value_kb(meminfo, k).unwrap_or(0).saturating_mul(1024);
+    MemView {
+        limit: u64::MAX,
+        usage: kb("MemTotal").saturating_sub(kb("MemFree")),
+        swap_limit: u64::MAX,
+        swap_usage: kb("SwapTotal").saturating_sub(kb("SwapFree")),
+        stat: MemStat::default(),
+    }
+}
+
+/// Writes a `/proc/swaps` text for `view`: the header, then one line for
+/// its swap when it has any, laid out as the kernel lays out its lines.
+/// `meminfo` is the host's `/proc/meminfo` text.
+pub(crate) fn render_swaps(meminfo: &str, view: &MemView, out: &mut dyn Write) -> fmt::Result {
+    writeln!(out, "{SWAPS_HEADER}")?;
+    let t = Totals::new(meminfo, view);
+    if t.swap_total == 0 {
+        return Ok(());
+    }
+    let size = t.swap_total / 1024;
+    let used = view.swap_usage.min(t.swap_total) / 1024;
+    let tab = |n: u64| if n < 10_000_000 { "\t" } else { "" };
+    writeln!(
+        out,
+        "{:<40}virtual\t{size}\t{}{used}\t{}0",
+        "none",
+        tab(size),
+        tab(used)
+    )
+}
+
 /// Writes the view of `host` (the host's `/proc/meminfo` text) for `view`.
 ///
 /// With `view` `None` the host text is written unchanged.
@@ -415,6 +457,30 @@ bogus line without value
         v.swap_usage = 40 << 20;
         let out = rendered(Some(&v));
         assert_eq!(value(&out, "SwapFree"), 0);
+    }
+
+    #[test]
+    fn swaps() {
+        let mut v = view(64 << 20, 0);
+        v.swap_limit = 32 << 20;
+        v.swap_usage = 1 << 20;
+        let mut s = String::new();
+        render_swaps(HOST, &v, &mut s).unwrap();
+        let lines: Vec<&str> = s.lines().collect();
+        assert_eq!(lines.len(), 2);
+        assert_eq!(lines[0], SWAPS_HEADER);
+        let cols: Vec<&str> = lines[1].split_whitespace().collect();
+        assert_eq!(cols, ["none", "virtual", "32768", "1024", "0"]);
+        // No swap allowed: the header alone.
+        v.swap_limit = 0;
+        let mut s = String::new();
+        render_swaps(HOST, &v, &mut s).unwrap();
+        assert_eq!(s.lines().count(), 1);
+        // The host: its whole swap, its usage.
+        let mut s = String::new();
+        render_swaps(HOST, &host_view(HOST), &mut s).unwrap();
+        let cols: Vec<&str> = s.lines().nth(1).unwrap().split_whitespace().collect();
+        assert_eq!(cols, ["none", "virtual", "1048572", "0", "0"]);
     }
 
     #[test]

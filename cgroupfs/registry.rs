@@ -36,6 +36,10 @@ pub(crate) enum Source {
 pub(crate) struct Registration {
     id: u32,
     pub(crate) source: Source,
+    /// Copies of the files' names and modes: listing and looking up files
+    /// must not read the registering module's memory, which may go away
+    /// as soon as it unregisters.
+    files: KVec<(KVec<u8>, u16)>,
     /// Whether calls may start, and how many are running.
     #[pin]
     active: Mutex<(bool, usize)>,
@@ -80,35 +84,14 @@ impl Drop for Call<'_> {
 
 impl Registration {
     pub(crate) fn len(&self) -> usize {
-        match self.source {
-            Source::Builtin(files) => files.len(),
-            Source::External { nr, .. } => nr,
-        }
+        self.files.len()
     }
 
     /// The file at `index`.
     pub(crate) fn file(&self, index: usize) -> Option<FileDesc<'_>> {
-        if index >= self.len() {
-            return None;
-        }
-        match self.source {
-            Source::Builtin(files) => Some(FileDesc {
-                name: files[index].0.to_bytes(),
-                mode: files[index].1,
-            }),
-            Source::External { files, .. } => {
-                // SAFETY: `index < nr`; the registering module keeps the
-                // array and its names valid while registered.
-                let f = unsafe { &*files.add(index) };
-                // SAFETY: as above; names are NUL-terminated (checked at
-                // registration).
-                let name = unsafe { CStr::from_ptr(f.name) };
-                Some(FileDesc {
-                    name: name.to_bytes(),
-                    mode: f.mode,
-                })
-            }
-        }
+        self.files
+            .get(index)
+            .map(|(name, mode)| FileDesc { name, mode: *mode })
     }
 
     /// The key of the file at `index`.
@@ -147,6 +130,12 @@ impl Registration {
             Source::External { owner, .. } => owner,
         }
     }
+}
+
+fn copy(bytes: &[u8]) -> Result<KVec<u8>> {
+    let mut v = KVec::with_capacity(bytes.len(), GFP_KERNEL)?;
+    v.extend_from_slice(bytes, GFP_KERNEL)?;
+    Ok(v)
 }
 
 /// Every registration.
@@ -190,10 +179,28 @@ impl Registry {
                 }
             }
         }
+        let mut files = KVec::new();
+        match source {
+            Source::Builtin(list) => {
+                for (name, mode) in list {
+                    files.push((copy(name.to_bytes())?, *mode), GFP_KERNEL)?;
+                }
+            }
+            Source::External { files: f, nr, .. } => {
+                for i in 0..nr {
+                    // SAFETY: the caller passes `nr` valid entries with
+                    // NUL-terminated names (non-null: checked above).
+                    let (name, mode) =
+                        unsafe { (CStr::from_ptr((*f.add(i)).name), (*f.add(i)).mode) };
+                    files.push((copy(name.to_bytes())?, mode), GFP_KERNEL)?;
+                }
+            }
+        }
         let reg = Arc::pin_init(
             pin_init!(Registration {
                 id,
                 source,
+                files,
                 active <- new_mutex!((true, 0)),
                 idle <- new_condvar!(),
             }),

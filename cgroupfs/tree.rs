@@ -17,20 +17,23 @@ pub(crate) enum View {
     CpuOnline,
     CpuPossible,
     CpuPresent,
+    Swaps,
+    PressureCpu,
+    PressureMemory,
+    PressureIo,
+    Stat,
+    Uptime,
+    Loadavg,
+    Vmstat,
 }
 
 impl View {
-    const ALL: [View; 5] = [
-        View::Meminfo,
-        View::Cpuinfo,
-        View::CpuOnline,
-        View::CpuPossible,
-        View::CpuPresent,
-    ];
-
     /// The view an inode id names.
     pub(crate) fn from_id(id: usize) -> Option<View> {
-        Self::ALL.into_iter().find(|v| *v as usize == id)
+        LAYOUT
+            .iter()
+            .map(|&(_, _, v)| v)
+            .find(|v| *v as usize == id)
     }
 }
 
@@ -49,7 +52,37 @@ const LAYOUT: &[(&[&CStr], &CStr, View)] = &[
     (SYS_CPU, kernel::c_str!("online"), View::CpuOnline),
     (SYS_CPU, kernel::c_str!("possible"), View::CpuPossible),
     (SYS_CPU, kernel::c_str!("present"), View::CpuPresent),
+    (
+        &[kernel::c_str!("proc")],
+        kernel::c_str!("swaps"),
+        View::Swaps,
+    ),
+    (PRESSURE, kernel::c_str!("cpu"), View::PressureCpu),
+    (PRESSURE, kernel::c_str!("memory"), View::PressureMemory),
+    (PRESSURE, kernel::c_str!("io"), View::PressureIo),
+    (
+        &[kernel::c_str!("proc")],
+        kernel::c_str!("stat"),
+        View::Stat,
+    ),
+    (
+        &[kernel::c_str!("proc")],
+        kernel::c_str!("uptime"),
+        View::Uptime,
+    ),
+    (
+        &[kernel::c_str!("proc")],
+        kernel::c_str!("loadavg"),
+        View::Loadavg,
+    ),
+    (
+        &[kernel::c_str!("proc")],
+        kernel::c_str!("vmstat"),
+        View::Vmstat,
+    ),
 ];
+
+const PRESSURE: &[&CStr] = &[kernel::c_str!("proc"), kernel::c_str!("pressure")];
 
 const SYS_CPU: &[&CStr] = &[
     kernel::c_str!("sys"),

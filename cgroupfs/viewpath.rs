@@ -5,19 +5,6 @@
 //! Pure logic, compiled into the module and on the host. Paths are absolute
 //! cgroup v2 paths (`/`, `/pod/ctr`).
 
-/// The view cgroup of a reader whose own cgroup is `own` and whose cgroup
-/// namespace is rooted at `ns_root`: the namespace root when the reader is
-/// in a namespace (a container), else its own cgroup. `None` means the host
-/// view (the root cgroup).
-pub(crate) fn view_cgroup<'a>(own: &'a [u8], ns_root: &'a [u8]) -> Option<&'a [u8]> {
-    let v = if ns_root != b"/" { ns_root } else { own };
-    if v == b"/" || v.is_empty() {
-        None
-    } else {
-        Some(v)
-    }
-}
-
 /// The cgroup and each of its ancestors below the root, innermost first:
 /// `/a/b/c`, `/a/b`, `/a`.
 pub(crate) fn ancestors(path: &[u8]) -> impl Iterator<Item = &[u8]> {
@@ -50,17 +37,6 @@ pub(crate) fn pod_index(roles: impl Iterator<Item = bool>) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn whose_view() {
-        assert_eq!(view_cgroup(b"/", b"/"), None);
-        assert_eq!(view_cgroup(b"/a/b", b"/"), Some(&b"/a/b"[..]));
-        // In a cgroup namespace the namespace root decides, even deeper down.
-        assert_eq!(
-            view_cgroup(b"/pod/ctr/sub", b"/pod/ctr"),
-            Some(&b"/pod/ctr"[..])
-        );
-    }
 
     #[test]
     fn pods() {

@@ -9,16 +9,20 @@
 use crate::cgroup::Cgroup;
 use crate::cpus;
 use crate::kio::PrivateMount;
+use crate::load;
 use crate::meminfo::{self, MemStat, MemView};
+use crate::procstat::{self, CpuTimes, LoadAvg};
 use crate::registry::Registry;
 use crate::tree::View;
+use crate::vecutil::swap_remove;
 use crate::viewpath;
+use crate::vmstat;
 use crate::PARAMS;
 use core::ffi::{c_int, c_ulong, c_void};
 use core::fmt::{self, Write};
 use core::sync::atomic::{AtomicPtr, Ordering};
 use kernel::prelude::*;
-use kernel::sync::{new_mutex, Mutex};
+use kernel::sync::{new_mutex, new_spinlock, Mutex, SpinLock};
 
 /// What the module's files work from: the kernel filesystems the views read,
 /// the per-cgroup file registrations and the cgroups with role 1.
@@ -27,11 +31,20 @@ pub(crate) struct State {
     pub(crate) proc: PrivateMount,
     pub(crate) cgroup: PrivateMount,
     pub(crate) sys: PrivateMount,
+    /// The root of the private cgroup2 mount: the cgroup namespace root of
+    /// the task that loaded the module. Paths into that mount are below it.
+    pub(crate) base: Cgroup,
     #[pin]
     pub(crate) registry: Registry,
     /// The cgroups whose `cgroupfs.role` is 1 (all others have 0).
     #[pin]
     pub(crate) pods: Mutex<KVec<Cgroup>>,
+    /// The load averages of the cgroups whose `loadavg` was read.
+    #[pin]
+    pub(crate) loads: Mutex<KVec<(Cgroup, LoadAvg)>>,
+    /// Birth times (boot-time ns) of live cgroups created since load, by id.
+    #[pin]
+    pub(crate) births: SpinLock<KVec<(u64, u64)>>,
 }
 
 impl State {
@@ -39,12 +52,16 @@ impl State {
         let proc = PrivateMount::new(kernel::c_str!("proc"))?;
         let cgroup = PrivateMount::new(kernel::c_str!("cgroup2"))?;
         let sys = PrivateMount::new(kernel::c_str!("sysfs"))?;
+        let base = Cgroup::current_ns_root().ok_or(ENOENT)?;
         Ok(try_pin_init!(Self {
             proc,
             cgroup,
             sys,
+            base,
             registry <- Registry::new(),
             pods <- new_mutex!(KVec::new()),
+            loads <- new_mutex!(KVec::new()),
+            births <- new_spinlock!(KVec::new()),
         }))
     }
 
@@ -146,7 +163,7 @@ fn read_host(mnt: &PrivateMount, path: &CStr) -> Result<KVVec<u8>> {
 /// The view cgroup of the current task, or `None` for the host view: its
 /// pod if it is in one, else its cgroup namespace root if that is not the
 /// root, else its own cgroup.
-fn current_view(state: &State) -> Result<Option<KVec<u8>>> {
+fn current_view(state: &State) -> Result<Option<Cgroup>> {
     if PARAMS.get("enabled") == 0 {
         return Ok(None);
     }
@@ -158,35 +175,29 @@ fn current_view(state: &State) -> Result<Option<KVec<u8>>> {
         let mut c = Some(own);
         while let Some(cg) = c {
             let pod = state.is_pod(&cg);
-            let parent = cg.parent();
-            chain.push((cg, pod), GFP_KERNEL)?;
             // A pod never reaches above the reader's namespace.
-            if chain
-                .last()
-                .is_some_and(|(cg, _)| cg.as_ptr() == ns_root.as_ptr())
-            {
-                break;
-            }
-            c = parent;
+            let at_ns_root = cg.as_ptr() == ns_root.as_ptr();
+            c = if at_ns_root { None } else { cg.parent() };
+            chain.push((cg, pod), GFP_KERNEL)?;
         }
         if let Some(i) = viewpath::pod_index(chain.iter().map(|(_, pod)| *pod)) {
-            return Ok(Some(chain[i].0.path()?));
+            return Ok(Some(swap_remove(&mut chain, i).0));
         }
-        return ns_or_own(&chain[0].0, &ns_root);
+        let own = swap_remove(&mut chain, 0).0;
+        return Ok(ns_or_own(own, ns_root));
     }
-    ns_or_own(&own, &ns_root)
+    Ok(ns_or_own(own, ns_root))
 }
 
-fn ns_or_own(own: &Cgroup, ns_root: &Cgroup) -> Result<Option<KVec<u8>>> {
-    let (own, ns_root) = (own.path()?, ns_root.path()?);
-    match viewpath::view_cgroup(&own, &ns_root) {
-        None => Ok(None),
-        Some(v) => {
-            let mut p = KVec::new();
-            p.extend_from_slice(v, GFP_KERNEL)?;
-            Ok(Some(p))
-        }
-    }
+/// The namespace root when the reader is in a namespace, else its own
+/// cgroup; `None` for the root cgroup (host view).
+fn ns_or_own(own: Cgroup, ns_root: Cgroup) -> Option<Cgroup> {
+    let v = if ns_root.parent().is_some() {
+        ns_root
+    } else {
+        own
+    };
+    v.parent().is_some().then_some(v)
 }
 
 /// The tightest of a limit file over `cgroup` and its ancestors.
@@ -258,9 +269,53 @@ impl CpuView {
     }
 }
 
+/// `stat`, `uptime` or `loadavg` of the view cgroup `vc` (at path `c`);
+/// `host` is the host's own file.
+fn cpu_view(src: &State, view: View, host: &str, c: &[u8], vc: &Cgroup, out: &mut Text) -> Result {
+    let fmt_err = |_| ENOMEM;
+    let (running, iowait) = load::tasks(vc);
+    if view == View::Loadavg {
+        let l = load::loadavg(src, vc)?;
+        // Threads of the cgroup: pids.current where the pids controller is.
+        let total = number(read_cg(src, c, "pids.current")?).max(running);
+        let last_pid = host
+            .split(' ')
+            .nth(4)
+            .and_then(|p| meminfo::parse_u64(p.trim().as_bytes()));
+        return l
+            .write(running, total, last_pid.unwrap_or(0), out)
+            .map_err(fmt_err);
+    }
+    let online = read_host(&src.sys, kernel::c_str!("devices/system/cpu/online"))?;
+    let cpus = CpuView::new(src, c, &online)?.count;
+    let now = load::boottime_ns();
+    let uptime_ns = now - load::birth_ns(src, vc).unwrap_or(0).min(now);
+    let mut t = CpuTimes {
+        cpus,
+        uptime_us: uptime_ns / 1000,
+        running,
+        blocked: iowait,
+        ..Default::default()
+    };
+    if let Some(stat) = read_cg(src, c, "cpu.stat")? {
+        procstat::parse_cpu_stat(&stat, &mut t);
+    }
+    if view == View::Uptime {
+        return procstat::write_uptime(uptime_ns, cpus, t.usage_us.saturating_mul(1000), out)
+            .map_err(fmt_err);
+    }
+    // SAFETY: no preconditions.
+    let user_hz = unsafe { crate::ffi::cgroupfs_glue_user_hz() } as u64;
+    procstat::write_stat(host, &t, user_hz, out).map_err(fmt_err)
+}
+
 fn render(view: View, out: &mut Text) -> Result {
     let src = state()?;
-    let cg = current_view(src)?;
+    let view_cg = current_view(src)?;
+    let cg = match &view_cg {
+        Some(c) => Some(c.path(&src.base)?),
+        None => None,
+    };
     let fmt_err = |_| ENOMEM;
     match view {
         View::Meminfo => {
@@ -282,6 +337,69 @@ fn render(view: View, out: &mut Text) -> Result {
             let cv = CpuView::new(src, c, &online)?;
             cpus::write_cpuinfo(host, &|cpu| cv.contains(&online, cpu), cv.count, out)
                 .map_err(fmt_err)
+        }
+        View::Swaps => {
+            // /proc/swaps cannot be read from the kernel (procfs gives it no
+            // read_iter): the view is its fixed header and one line for the
+            // swap of the view cgroup, or of the host.
+            let host = read_host(&src.proc, kernel::c_str!("meminfo"))?;
+            let host = core::str::from_utf8(&host).map_err(|_| EINVAL)?;
+            let mv = match &cg {
+                Some(c) => mem_view(src, c)?,
+                None => None,
+            };
+            let mv = match mv {
+                Some(v) => v,
+                None => meminfo::host_view(host),
+            };
+            meminfo::render_swaps(host, &mv, out).map_err(fmt_err)
+        }
+        View::PressureCpu | View::PressureMemory | View::PressureIo => {
+            let file = match view {
+                View::PressureCpu => "cpu.pressure",
+                View::PressureMemory => "memory.pressure",
+                _ => "io.pressure",
+            };
+            // The root cgroup's files are the system-wide PSI, the same as
+            // /proc/pressure/* (which cannot be read from the kernel: procfs
+            // gives it no read_iter).
+            let root: &[u8] = b"";
+            let text = read_cg(src, cg.as_deref().unwrap_or(root), file)?.ok_or(ENOENT)?;
+            out.0
+                .extend_from_slice(&text, GFP_KERNEL)
+                .map_err(Into::into)
+        }
+        View::Vmstat => {
+            let host = read_host(&src.proc, kernel::c_str!("vmstat"))?;
+            let host = core::str::from_utf8(&host).map_err(|_| EINVAL)?;
+            let mv = match &cg {
+                Some(c) => mem_view(src, c)?,
+                None => None,
+            };
+            let (Some(c), Some(mv)) = (&cg, mv) else {
+                return out.write_str(host).map_err(fmt_err);
+            };
+            let stat = read_cg(src, c, "memory.stat")?.ok_or(ENOENT)?;
+            let stat = core::str::from_utf8(&stat).map_err(|_| EINVAL)?;
+            let meminfo = read_host(&src.proc, kernel::c_str!("meminfo"))?;
+            let meminfo = core::str::from_utf8(&meminfo).map_err(|_| EINVAL)?;
+            // SAFETY: no preconditions.
+            let page = unsafe { crate::ffi::cgroupfs_glue_page_size() } as u64;
+            let free = meminfo::free_bytes(meminfo, &mv) / page.max(1);
+            vmstat::render(host, stat, free, page, out).map_err(fmt_err)
+        }
+        View::Stat | View::Uptime | View::Loadavg => {
+            let host_file = match view {
+                View::Stat => kernel::c_str!("stat"),
+                View::Uptime => kernel::c_str!("uptime"),
+                _ => kernel::c_str!("loadavg"),
+            };
+            let host = read_host(&src.proc, host_file)?;
+            let host = core::str::from_utf8(&host).map_err(|_| EINVAL)?;
+            let (Some(c), Some(vc)) = (&cg, &view_cg) else {
+                return out.write_str(host).map_err(fmt_err);
+            };
+            cpu_view(src, view, host, c, vc, out)
         }
         View::CpuOnline | View::CpuPossible | View::CpuPresent => {
             let file = match view {

@@ -35,7 +35,7 @@ else
 	fi
 fi
 
-bad='WARNING:|BUG:|Oops|Kernel panic|KASAN|UBSAN|possible circular locking|inconsistent lock state|possible recursive locking|suspicious RCU usage|kmemleak: .*new suspected|Call Trace:|rust_panic|panicked at'
+bad='WARNING:|BUG:|Oops|Kernel panic|KASAN|UBSAN|kernel read not supported|possible circular locking|inconsistent lock state|possible recursive locking|suspicious RCU usage|kmemleak: .*new suspected|Call Trace:|rust_panic|panicked at'
 if grep -qE "$bad" <<<"$text" || ! grep -q '^# rfl-tests-complete' <<<"$text"; then
 	echo "$name: not ok console (kernel reports or an unfinished run):"
 	grep -nE "$bad" <<<"$text" | head -n 20 | sed 's/^/    /' || true

@@ -33,9 +33,14 @@ unload() {
 	[ ! -d "/sys/module/$1" ] || fail "$1 still in /sys/module after rmmod"
 }
 
-# unload_all: remove every module of the project that is loaded.
+# unload_all: undo what a test may have left: cgroupfs mounts, swap, and
+# every module of the project that is loaded.
 unload_all() {
-	for m in cgroup_hello qmon rue cgroupfs; do
+	awk '$3 == "cgroupfs" { print $2 }' /proc/mounts | while read -r mnt; do
+		umount "$mnt"
+	done
+	swapoff -a 2>/dev/null
+	for m in cgroup_hello qmon rue cgroupfs null_blk; do
 		[ -d "/sys/module/$m" ] && rmmod "$m"
 	done
 	return 0
@@ -66,7 +71,28 @@ field() {
 	awk -v k="$2:" '$1 == k { print $2; exit }' "$1"
 }
 
+# setup_cgroupfs: load cgroupfs, mount it at $V, and enable every
+# controller for the root cgroup's children.
+V=/tmp/cgv
+setup_cgroupfs() {
+	load cgroupfs
+	mkdir -p $V
+	mount -t cgroupfs cgroupfs $V || fail "mount cgroupfs at $V"
+	enable_controllers ""
+}
+
 # enable_controllers CGROUP: enable every controller for CGROUP's children.
 enable_controllers() {
 	echo "+cpuset +cpu +io +memory +pids" > "$CG/$1/cgroup.subtree_control"
+}
+
+# kill_cgroup CGROUP: kill every task in CGROUP and wait until it is empty.
+kill_cgroup() {
+	echo 1 > "$CG/$1/cgroup.kill"
+	n=0
+	while [ -n "$(cat "$CG/$1/cgroup.procs")" ]; do
+		n=$((n + 1))
+		[ $n -lt 50 ] || fail "tasks of $1 survive cgroup.kill"
+		sleep 0.1
+	done
 }

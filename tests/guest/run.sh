@@ -15,6 +15,11 @@ if [ -e $K ]; then
 	echo clear > $K
 fi
 
+# The console is quiet during tests (see /init), so the kernel log goes to
+# the console after every test instead, where the host scans it for
+# warnings, bugs and sanitizer reports. Boot messages were printed already.
+dmesg -c > /dev/null
+
 echo "TAP version 13"
 echo "1..$n"
 i=0
@@ -25,6 +30,7 @@ for t in $tests; do
 	timeout -s KILL "$TEST_TIMEOUT" sh "$t" > /tmp/out 2>&1
 	rc=$?
 	sed 's/^/# /' /tmp/out
+	dmesg -c | sed 's/^/# dmesg: /'
 	# Leave no module of ours behind for the next test.
 	. /tests/lib.sh
 	unload_all > /dev/null 2>&1

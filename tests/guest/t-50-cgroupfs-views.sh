@@ -4,12 +4,11 @@
 # values; reads in any chunk size; writes refused.
 . /tests/lib.sh
 
-load cgroupfs
-V=/tmp/cgv
-mkdir -p $V
-mount -t cgroupfs cgroupfs $V || fail "mount"
+setup_cgroupfs
 for f in proc/meminfo proc/cpuinfo sys/devices/system/cpu/online \
-	sys/devices/system/cpu/possible sys/devices/system/cpu/present; do
+	sys/devices/system/cpu/possible sys/devices/system/cpu/present \
+	proc/swaps proc/pressure/cpu proc/pressure/memory proc/pressure/io \
+	proc/vmstat; do
 	[ -r $V/$f ] || fail "no $f"
 done
 echo "ok: view files present"
@@ -21,7 +20,6 @@ expect_eq "root online" "$(cat $V/sys/devices/system/cpu/online)" "$(cat /sys/de
 expect_eq "meminfo fields" "$(cut -d: -f1 $V/proc/meminfo | tr '\n' ' ')" "$(cut -d: -f1 /proc/meminfo | tr '\n' ' ')"
 host_cpus=$(grep -c ^processor /proc/cpuinfo)
 
-enable_controllers ""
 # memory.max 64M: MemTotal 65536 kB, MemFree below it.
 mkdir -p $CG/m64
 echo 64M > $CG/m64/memory.max
@@ -30,6 +28,15 @@ free=$(in_cgroup m64 awk '$1=="MemFree:" {print $2}' $V/proc/meminfo)
 [ "$free" -gt 0 ] && [ "$free" -le 65536 ] || fail "64M MemFree $free"
 echo "ok: 64M MemFree $free kB"
 expect_eq "64M meminfo fields" "$(in_cgroup m64 cut -d: -f1 $V/proc/meminfo | tr '\n' ' ')" "$(cut -d: -f1 /proc/meminfo | tr '\n' ' ')"
+
+# vmstat: the host's fields, the cgroup's page counts and events.
+expect_eq "64M vmstat fields" "$(in_cgroup m64 cut -d' ' -f1 $V/proc/vmstat | tr '\n' ' ')" "$(cut -d' ' -f1 /proc/vmstat | tr '\n' ' ')"
+free_pages=$(in_cgroup m64 awk '$1=="nr_free_pages" {print $2}' $V/proc/vmstat)
+[ "$free_pages" -gt 0 ] && [ "$free_pages" -le 16384 ] || fail "64M nr_free_pages $free_pages"
+anon=$(in_cgroup m64 awk '$1=="nr_anon_pages" {print $2}' $V/proc/vmstat)
+host_anon=$(awk '$1=="nr_anon_pages" {print $2}' /proc/vmstat)
+[ "$anon" -lt "$host_anon" ] || fail "nr_anon_pages $anon (host $host_anon)"
+echo "ok: vmstat nr_free_pages $free_pages, nr_anon_pages $anon (host $host_anon)"
 
 # Nested: the tightest ancestor wins, seen from a deep child.
 mkdir -p $CG/outer
@@ -75,8 +82,35 @@ in_cgroup m64 sh -c "dd if=$V/proc/meminfo bs=7 2>/dev/null > /tmp/m1"
 expect_eq "chunked meminfo MemTotal" "$(field /tmp/m1 MemTotal)" 65536
 expect_eq "chunked meminfo lines" "$(wc -l < /tmp/m1)" "$(wc -l < /proc/meminfo)"
 
+# Pressure: the view cgroup's own PSI. A new idle cgroup has stalled for no
+# memory and no IO, and for far less CPU time than the whole host.
+mkdir -p $CG/idle
+for r in memory io; do
+	expect_eq "idle $r pressure" "$(in_cgroup idle cat $V/proc/pressure/$r | sed -n 's/^some .*total=//p')" 0
+done
+cpu_view=$(in_cgroup idle cat $V/proc/pressure/cpu | sed -n 's/^some .*total=//p')
+cpu_host=$(sed -n 's/^some .*total=//p' /proc/pressure/cpu)
+[ "$cpu_view" -lt "$cpu_host" ] || fail "idle cgroup cpu stall $cpu_view, host $cpu_host"
+echo "ok: cpu stall $cpu_view us in the cgroup, $cpu_host us on the host"
+expect_eq "root cpu pressure lines" "$(cut -d' ' -f1 $V/proc/pressure/cpu | tr '\n' ' ')" "some full "
+
+# Swap: with a swap device, a cgroup sees memory.swap.max as its swap.
+modprobe_null() { insmod $MODDIR/null_blk.ko "$@"; }
+modprobe_null nr_devices=1 gb=1 memory_backed=1 || fail "null_blk"
+mkswap /dev/nullb0 >/dev/null && swapon /dev/nullb0 || fail "swapon"
+expect_eq "root swaps" "$(awk 'NR==2 {print $3, $4}' $V/proc/swaps)" "$(awk 'NR==2 {print $3, $4}' /proc/swaps)"
+mkdir -p $CG/sw
+echo 32M > $CG/sw/memory.swap.max
+expect_eq "32M SwapTotal" "$(in_cgroup sw awk '$1=="SwapTotal:" {print $2}' $V/proc/meminfo)" 32768
+expect_eq "32M swaps line" "$(in_cgroup sw cat $V/proc/swaps | awk 'NR==2 {print $1, $2, $3, $4, $5}')" "none virtual 32768 0 0"
+expect_eq "swaps header" "$(in_cgroup sw head -n 1 $V/proc/swaps)" "$(head -n 1 /proc/swaps)"
+echo 0 > $CG/sw/memory.swap.max
+expect_eq "no swap: header only" "$(in_cgroup sw cat $V/proc/swaps | wc -l)" 1
+swapoff /dev/nullb0
+rmmod null_blk
+
 # Writes are refused.
 write_expect_err $V/proc/meminfo x "Permission denied"
 
 umount $V
-for c in outer/mid/inner outer/mid outer m64 free one quota; do rmdir $CG/$c; done
+for c in outer/mid/inner outer/mid outer m64 free one quota idle sw; do rmdir $CG/$c; done

@@ -11,7 +11,11 @@ mod cpus;
 mod kparam;
 #[path = "../../cgroupfs/meminfo.rs"]
 mod meminfo;
+#[path = "../../cgroupfs/procstat.rs"]
+mod procstat;
 #[path = "../../common/textbuf.rs"]
 mod textbuf;
 #[path = "../../cgroupfs/viewpath.rs"]
 mod viewpath;
+#[path = "../../cgroupfs/vmstat.rs"]
+mod vmstat;

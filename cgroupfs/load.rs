@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Per-cgroup load averages and birth times, behind the `stat`, `uptime`
+//! and `loadavg` views.
+//!
+//! Load averages follow the kernel's: every 5 seconds a sampler adds the
+//! number of runnable and IO-waiting tasks of each cgroup whose `loadavg`
+//! was read (from the cgroup's PSI task counts: no walk over tasks), and
+//! forgets cgroups that were removed. Birth times come from probes on the
+//! `cgroup_mkdir` and `cgroup_rmdir` tracepoints.
+
+use crate::cgroup::Cgroup;
+use crate::ffi;
+use crate::procstat::LoadAvg;
+use crate::vecutil::swap_remove;
+use crate::views::state;
+use crate::views::State;
+use kernel::error::to_result;
+use kernel::prelude::*;
+
+/// The kernel's load-average period, `LOAD_FREQ`, in milliseconds.
+const SAMPLE_MS: u64 = 5000;
+
+/// Runnable and IO-waiting tasks of `cg` and its descendants.
+pub(crate) fn tasks(cg: &Cgroup) -> (u64, u64) {
+    let (mut running, mut iowait) = (0, 0);
+    // SAFETY: `cg` is referenced; the out pointers are valid.
+    unsafe { ffi::cgroupfs_glue_cgroup_tasks(cg.as_ptr(), &mut running, &mut iowait) };
+    (running, iowait)
+}
+
+/// Nanoseconds since boot, suspend included.
+pub(crate) fn boottime_ns() -> u64 {
+    // SAFETY: no preconditions.
+    unsafe { ffi::cgroupfs_glue_boottime_ns() }
+}
+
+/// The load average of `cg`, tracked from now on if it was not yet.
+pub(crate) fn loadavg(state: &State, cg: &Cgroup) -> Result<LoadAvg> {
+    let mut loads = state.loads.lock();
+    if let Some((_, l)) = loads.iter().find(|(c, _)| c.as_ptr() == cg.as_ptr()) {
+        return Ok(*l);
+    }
+    // Start from the tasks there now, less the reader itself (which runs
+    // inside its view cgroup), so that a first read is already meaningful.
+    let (running, iowait) = tasks(cg);
+    let l = LoadAvg::starting_at((running + iowait).saturating_sub(1));
+    // SAFETY: `cg` is referenced for the call, so we can take ours.
+    let own = unsafe { Cgroup::get(cg.as_ptr()) }.ok_or(ENOENT)?;
+    loads.push((own, l), GFP_KERNEL)?;
+    Ok(l)
+}
+
+/// When `cg` was created, in boot-time nanoseconds, if it was created
+/// while the module was loaded.
+pub(crate) fn birth_ns(state: &State, cg: &Cgroup) -> Option<u64> {
+    let id = cg.id();
+    state
+        .births
+        .lock()
+        .iter()
+        .find(|(i, _)| *i == id)
+        .map(|(_, t)| *t)
+}
+
+/// One sampler step; returns when to run again, in milliseconds.
+#[no_mangle]
+pub(crate) extern "C" fn cgroupfs_rs_sample() -> core::ffi::c_ulong {
+    if let Ok(state) = state() {
+        let mut loads = state.loads.lock();
+        let mut i = 0;
+        while i < loads.len() {
+            if !loads[i].0.alive() {
+                drop(swap_remove(&mut loads, i));
+                continue;
+            }
+            let (running, iowait) = tasks(&loads[i].0);
+            loads[i].1.sample(running + iowait);
+            i += 1;
+        }
+    }
+    SAMPLE_MS as core::ffi::c_ulong
+}
+
+/// Probe of `cgroup_mkdir`: records the birth time. Must not sleep.
+#[no_mangle]
+pub(crate) extern "C" fn cgroupfs_rs_cgroup_mkdir(id: u64, boottime_ns: u64) {
+    if let Ok(state) = state() {
+        // Losing a record under memory pressure only makes that cgroup's
+        // uptime the host's.
+        let _ = state.births.lock().push((id, boottime_ns), GFP_ATOMIC);
+    }
+}
+
+/// Probe of `cgroup_rmdir`: forgets the birth time. Must not sleep.
+#[no_mangle]
+pub(crate) extern "C" fn cgroupfs_rs_cgroup_rmdir(id: u64) {
+    if let Ok(state) = state() {
+        let mut births = state.births.lock();
+        if let Some(i) = births.iter().position(|(i, _)| *i == id) {
+            swap_remove(&mut births, i);
+        }
+    }
+}
+
+/// The tracepoint probes; unregistered (and waited for) on drop.
+///
+/// # Invariants
+///
+/// The probes are registered while this lives.
+pub(crate) struct Probes(());
+
+impl Probes {
+    pub(crate) fn register() -> Result<Self> {
+        // SAFETY: no preconditions; the probes only use published state.
+        to_result(unsafe { ffi::cgroupfs_glue_probes_register() })?;
+        // INVARIANT: registered.
+        Ok(Self(()))
+    }
+}
+
+impl Drop for Probes {
+    fn drop(&mut self) {
+        // SAFETY: by the type invariant the probes are registered.
+        unsafe { ffi::cgroupfs_glue_probes_unregister() };
+    }
+}
+
+/// The load-average sampler; stopped (and waited for) on drop.
+pub(crate) struct Sampler(());
+
+impl Sampler {
+    pub(crate) fn start() -> Self {
+        // SAFETY: no preconditions; the sampler only uses published state.
+        unsafe { ffi::cgroupfs_glue_sampler_start(SAMPLE_MS as _) };
+        Self(())
+    }
+}
+
+impl Drop for Sampler {
+    fn drop(&mut self) {
+        // SAFETY: stops the work started in `start()`.
+        unsafe { ffi::cgroupfs_glue_sampler_stop() };
+    }
+}
