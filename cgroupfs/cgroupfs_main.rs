@@ -6,7 +6,7 @@
 //! its mount point `/sys/fs/cgroupfs`; `mount -t cgroupfs cgroupfs DIR`
 //! mounts it anywhere. A mount holds:
 //!
-//! - `proc/{meminfo,cpuinfo,stat,uptime,loadavg,vmstat,swaps}`,
+//! - `proc/{meminfo,cpuinfo,stat,uptime,loadavg,vmstat,diskstats,swaps}`,
 //!   `proc/pressure/{cpu,memory,io}` and
 //!   `sys/devices/system/cpu/{online,possible,present}`, each showing the
 //!   host's file as the reading task's cgroup sees it (its memory limits
@@ -39,6 +39,7 @@ mod cgroup;
 mod cgroupfs_api;
 mod cgtree;
 mod cpus;
+mod diskstats;
 mod ffi;
 mod fs_type;
 mod kio;

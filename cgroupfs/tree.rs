@@ -25,6 +25,7 @@ pub(crate) enum View {
     Uptime,
     Loadavg,
     Vmstat,
+    Diskstats,
 }
 
 impl View {
@@ -79,6 +80,11 @@ const LAYOUT: &[(&[&CStr], &CStr, View)] = &[
         &[kernel::c_str!("proc")],
         kernel::c_str!("vmstat"),
         View::Vmstat,
+    ),
+    (
+        &[kernel::c_str!("proc")],
+        kernel::c_str!("diskstats"),
+        View::Diskstats,
     ),
 ];
 

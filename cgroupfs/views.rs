@@ -8,6 +8,7 @@
 
 use crate::cgroup::Cgroup;
 use crate::cpus;
+use crate::diskstats;
 use crate::kio::PrivateMount;
 use crate::load;
 use crate::meminfo::{self, MemStat, MemView};
@@ -387,6 +388,20 @@ fn render(view: View, out: &mut Text) -> Result {
             let page = unsafe { crate::ffi::cgroupfs_glue_page_size() } as u64;
             let free = meminfo::free_bytes(meminfo, &mv) / page.max(1);
             vmstat::render(host, stat, free, page, out).map_err(fmt_err)
+        }
+        View::Diskstats => {
+            let host = read_host(&src.proc, kernel::c_str!("diskstats"))?;
+            let host = core::str::from_utf8(&host).map_err(|_| EINVAL)?;
+            let io = match &cg {
+                Some(c) => read_cg(src, c, "io.stat")?,
+                None => None,
+            };
+            // Without the io controller there is nothing per cgroup.
+            let Some(io) = io else {
+                return out.write_str(host).map_err(fmt_err);
+            };
+            let io = core::str::from_utf8(&io).map_err(|_| EINVAL)?;
+            diskstats::render(host, io, out).map_err(fmt_err)
         }
         View::Stat | View::Uptime | View::Loadavg => {
             let host_file = match view {

@@ -8,7 +8,7 @@ setup_cgroupfs
 for f in proc/meminfo proc/cpuinfo sys/devices/system/cpu/online \
 	sys/devices/system/cpu/possible sys/devices/system/cpu/present \
 	proc/swaps proc/pressure/cpu proc/pressure/memory proc/pressure/io \
-	proc/vmstat; do
+	proc/vmstat proc/diskstats; do
 	[ -r $V/$f ] || fail "no $f"
 done
 echo "ok: view files present"
@@ -107,10 +107,21 @@ expect_eq "swaps header" "$(in_cgroup sw head -n 1 $V/proc/swaps)" "$(head -n 1 
 echo 0 > $CG/sw/memory.swap.max
 expect_eq "no swap: header only" "$(in_cgroup sw cat $V/proc/swaps | wc -l)" 1
 swapoff /dev/nullb0
+
+# diskstats: a row for each device the cgroup did IO on, its own counts.
+mkdir -p $CG/dio
+in_cgroup dio dd if=/dev/nullb0 of=/dev/null bs=4096 count=256 2>/dev/null || fail "dd"
+rows=$(in_cgroup dio cat $V/proc/diskstats)
+echo "$rows" | sed 's/^/  /'
+expect_eq "diskstats devices" "$(echo "$rows" | awk '{print $3}' | tr '\n' ' ')" "nullb0 "
+sectors=$(echo "$rows" | awk '{print $6}')
+[ "$sectors" -ge 2048 ] || fail "read 1 MiB, diskstats shows $sectors sectors"
+expect_eq "diskstats columns" "$(echo "$rows" | awk '{print NF}')" "$(awk '$3=="nullb0" {print NF}' /proc/diskstats)"
+expect_eq "no io, no rows" "$(in_cgroup idle cat $V/proc/diskstats | wc -l)" 0
 rmmod null_blk
 
 # Writes are refused.
 write_expect_err $V/proc/meminfo x "Permission denied"
 
 umount $V
-for c in outer/mid/inner outer/mid outer m64 free one quota idle sw; do rmdir $CG/$c; done
+for c in outer/mid/inner outer/mid outer m64 free one quota idle sw dio; do rmdir $CG/$c; done

@@ -7,6 +7,8 @@
 
 #[path = "../../cgroupfs/cpus.rs"]
 mod cpus;
+#[path = "../../cgroupfs/diskstats.rs"]
+mod diskstats;
 #[path = "../../common/kparam.rs"]
 mod kparam;
 #[path = "../../cgroupfs/meminfo.rs"]
