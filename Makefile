@@ -8,6 +8,7 @@
 #   make check     everything: toolchain, host unit tests, kernels, modules,
 #                  guest tests on x86_64, arm64 and the x86_64 debug kernel
 #   make shell     interactive x86_64 QEMU shell with the modules loaded
+#   make bench     benchmarks in the x86_64 guest (cgroupfs vs /proc vs LXCFS)
 #
 # KDIR must be a Rust-enabled (CONFIG_RUST=y) kernel build tree or headers
 # directory carrying its Rust metadata. When KDIR is not given, the project's
@@ -23,7 +24,7 @@ export PATH := /usr/lib/llvm-19/bin:$(PATH)
 KMAKE = $(MAKE) -C $(KDIR) M=$(CURDIR) ARCH=$(ARCH) LLVM=$(LLVM) \
 	RUSTC=$(RUSTC) BINDGEN=$(BINDGEN) CLIPPY_DRIVER=$(CLIPPY_DRIVER)
 
-.PHONY: all modules modules_install clean kdir-check demo shell check test host-test
+.PHONY: all modules modules_install clean kdir-check demo shell bench check test host-test
 
 all: modules
 
@@ -53,6 +54,9 @@ demo:
 
 shell:
 	scripts/run-guest.sh shell x86_64
+
+bench:
+	scripts/run-guest.sh bench x86_64
 
 host-test:
 	cargo test --manifest-path tests/host/Cargo.toml

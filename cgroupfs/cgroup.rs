@@ -127,6 +127,20 @@ impl Cgroup {
         }
     }
 
+    /// The counters of the cgroup's own memory controller, `None` when it is
+    /// not enabled on this cgroup.
+    pub(crate) fn memory(&self) -> Option<MemCounters> {
+        let mut c = [0u64; 4];
+        // SAFETY: `self` is referenced; `c` has room for the four counters.
+        let ret = unsafe { ffi::cgroupfs_glue_memcg_counters(self.as_ptr(), c.as_mut_ptr()) };
+        (ret == 0).then_some(MemCounters {
+            usage: c[0],
+            max: c[1],
+            swap_usage: c[2],
+            swap_max: c[3],
+        })
+    }
+
     /// The path of the cgroup below `base` (`/a/b`; `/` for `base` itself).
     pub(crate) fn path(&self, base: &Cgroup) -> Result<KVec<u8>> {
         let mut len = 256;
@@ -159,6 +173,15 @@ impl Cgroup {
             len *= 2;
         }
     }
+}
+
+/// What `memory.current`, `memory.max`, `memory.swap.current` and
+/// `memory.swap.max` show, in bytes (`u64::MAX`: `max`).
+pub(crate) struct MemCounters {
+    pub(crate) usage: u64,
+    pub(crate) max: u64,
+    pub(crate) swap_usage: u64,
+    pub(crate) swap_max: u64,
 }
 
 /// The longest cgroup path handled.

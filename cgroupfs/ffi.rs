@@ -80,6 +80,7 @@ extern "C" {
     pub(crate) fn cgroupfs_glue_boottime_ns() -> u64;
     pub(crate) fn cgroupfs_glue_user_hz() -> c_ulong;
     pub(crate) fn cgroupfs_glue_page_size() -> c_ulong;
+    pub(crate) fn cgroupfs_glue_memcg_counters(cgrp: *mut c_void, out: *mut u64) -> c_int;
     pub(crate) fn cgroupfs_glue_cgroup_tasks(
         cgrp: *mut c_void,
         running: *mut u64,

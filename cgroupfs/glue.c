@@ -12,6 +12,8 @@
 #include <linux/fs_context.h>
 #include <linux/kernfs.h>
 #include <linux/kobject.h>
+#include <linux/memcontrol.h>
+#include <linux/page_counter.h>
 #include <linux/module.h>
 #include <linux/mount.h>
 #include <linux/namei.h>
@@ -653,4 +655,33 @@ void cgroupfs_glue_probes_unregister(void)
 	tracepoint_probe_unregister(cgroupfs_tp_rmdir, cgroupfs_probe_rmdir,
 				    NULL);
 	tracepoint_synchronize_unregister();
+}
+
+/*
+ * The memory counters of @cgrp's own memory controller, in bytes (U64_MAX:
+ * no limit): usage, max, swap usage, swap max. -ENOENT when the memory
+ * controller is not enabled on @cgrp itself (then it has no memory.* files).
+ */
+int cgroupfs_glue_memcg_counters(void *cgrp, u64 *out)
+{
+	struct cgroup_subsys_state *css;
+	struct mem_cgroup *memcg;
+	unsigned long max;
+	int ret = -ENOENT;
+
+	css = cgroup_get_e_css(cgrp, &memory_cgrp_subsys);
+	if (!css)
+		return ret;
+	if (css->cgroup == cgrp) {
+		memcg = container_of(css, struct mem_cgroup, css);
+		out[0] = (u64)page_counter_read(&memcg->memory) * PAGE_SIZE;
+		max = READ_ONCE(memcg->memory.max);
+		out[1] = max == PAGE_COUNTER_MAX ? U64_MAX : (u64)max * PAGE_SIZE;
+		out[2] = (u64)page_counter_read(&memcg->swap) * PAGE_SIZE;
+		max = READ_ONCE(memcg->swap.max);
+		out[3] = max == PAGE_COUNTER_MAX ? U64_MAX : (u64)max * PAGE_SIZE;
+		ret = 0;
+	}
+	css_put(css);
+	return ret;
 }

@@ -73,6 +73,10 @@ void cgroupfs_glue_sampler_stop(void);
 int cgroupfs_glue_probes_register(void);
 void cgroupfs_glue_probes_unregister(void);
 
+/* @out[4]: usage, max, swap usage, swap max of @cgrp's own memcg, bytes
+ * (U64_MAX: no limit); -ENOENT without its own memory controller. */
+int cgroupfs_glue_memcg_counters(void *cgrp, u64 *out);
+
 /* Implemented in Rust, called by C. */
 /* The next sample in ms, or 0 to stop. Process context. */
 unsigned long cgroupfs_rs_sample(void);

@@ -58,7 +58,8 @@ impl PrivateMount {
             if out.len() >= MAX_FILE {
                 return Err(EFBIG);
             }
-            out.reserve(4096, GFP_KERNEL)?;
+            // Most sources fit in the first 8 KiB.
+            out.reserve(8192, GFP_KERNEL)?;
             let spare = out.spare_capacity_mut();
             // SAFETY: `file.0` is an open file; `spare` is valid for writes of
             // `spare.len()` bytes; `pos` is a valid position to update.

@@ -201,34 +201,32 @@ fn ns_or_own(own: Cgroup, ns_root: Cgroup) -> Option<Cgroup> {
     v.parent().is_some().then_some(v)
 }
 
-/// The tightest of a limit file over `cgroup` and its ancestors.
-fn tightest(src: &State, cgroup: &[u8], file: &str) -> Result<u64> {
-    let mut limit = u64::MAX;
-    for c in viewpath::ancestors(cgroup) {
-        if let Some(text) = read_cg(src, c, file)? {
-            limit = limit.min(meminfo::parse_limit(&text).unwrap_or(u64::MAX));
-        }
-    }
-    Ok(limit)
-}
-
 fn number(text: Option<KVVec<u8>>) -> u64 {
     text.and_then(|t| meminfo::parse_limit(&t))
         .filter(|&v| v != u64::MAX)
         .unwrap_or(0)
 }
 
-fn mem_view(src: &State, cgroup: &[u8]) -> Result<Option<MemView>> {
-    let Some(current) = read_cg(src, cgroup, "memory.current")? else {
+fn mem_view(src: &State, cgroup: &[u8], cg: &Cgroup) -> Result<Option<MemView>> {
+    let Some(own) = cg.memory() else {
         // No memory controller for this cgroup: nothing to virtualise.
         return Ok(None);
     };
+    let (mut limit, mut swap_limit) = (own.max, own.swap_max);
+    let mut up = cg.parent();
+    while let Some(c) = up {
+        if let Some(m) = c.memory() {
+            limit = limit.min(m.max);
+            swap_limit = swap_limit.min(m.swap_max);
+        }
+        up = c.parent();
+    }
     let stat = read_cg(src, cgroup, "memory.stat")?;
     Ok(Some(MemView {
-        limit: tightest(src, cgroup, "memory.max")?,
-        usage: number(Some(current)),
-        swap_limit: tightest(src, cgroup, "memory.swap.max")?,
-        swap_usage: number(read_cg(src, cgroup, "memory.swap.current")?),
+        limit,
+        usage: own.usage,
+        swap_limit,
+        swap_usage: own.swap_usage,
         stat: stat.map(|s| MemStat::parse(&s)).unwrap_or_default(),
     }))
 }
@@ -323,7 +321,7 @@ fn render(view: View, out: &mut Text) -> Result {
             let host = read_host(&src.proc, kernel::c_str!("meminfo"))?;
             let host = core::str::from_utf8(&host).map_err(|_| EINVAL)?;
             let mv = match &cg {
-                Some(c) => mem_view(src, c)?,
+                Some(c) => mem_view(src, c, view_cg.as_ref().ok_or(EINVAL)?)?,
                 None => None,
             };
             meminfo::render(host, mv.as_ref(), out).map_err(fmt_err)
@@ -346,7 +344,7 @@ fn render(view: View, out: &mut Text) -> Result {
             let host = read_host(&src.proc, kernel::c_str!("meminfo"))?;
             let host = core::str::from_utf8(&host).map_err(|_| EINVAL)?;
             let mv = match &cg {
-                Some(c) => mem_view(src, c)?,
+                Some(c) => mem_view(src, c, view_cg.as_ref().ok_or(EINVAL)?)?,
                 None => None,
             };
             let mv = match mv {
@@ -374,7 +372,7 @@ fn render(view: View, out: &mut Text) -> Result {
             let host = read_host(&src.proc, kernel::c_str!("vmstat"))?;
             let host = core::str::from_utf8(&host).map_err(|_| EINVAL)?;
             let mv = match &cg {
-                Some(c) => mem_view(src, c)?,
+                Some(c) => mem_view(src, c, view_cg.as_ref().ok_or(EINVAL)?)?,
                 None => None,
             };
             let (Some(c), Some(mv)) = (&cg, mv) else {
@@ -456,7 +454,11 @@ pub(crate) unsafe extern "C" fn cgroupfs_rs_view_open(
     let Some(view) = View::from_id(id as usize) else {
         return ENOENT.to_errno();
     };
-    let mut text = Text(KVVec::new());
+    // One allocation serves the common views; longer ones grow from it.
+    let mut text = match KVVec::with_capacity(8192, GFP_KERNEL) {
+        Ok(v) => Text(v),
+        Err(_) => return ENOMEM.to_errno(),
+    };
     if let Err(e) = render(view, &mut text) {
         return e.to_errno();
     }

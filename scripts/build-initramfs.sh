@@ -4,7 +4,9 @@
 # Make the guest's initramfs: static busybox, /init, the test scripts, the
 # project's modules and the kernel's own test modules (null_blk).
 #
-# Usage: scripts/build-initramfs.sh ARCH MODULE_BUILD_DIR KDIR OUTPUT
+# Usage: scripts/build-initramfs.sh ARCH MODULE_BUILD_DIR KDIR OUTPUT [bench]
+#   bench: also add LXCFS (Debian's lxcfs and the libraries it loads) when
+#   the guest's architecture is the host's, for comparisons.
 
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -13,6 +15,7 @@ arch=$(kernel_arch "$1")
 mods=$2
 kdir=$3
 output=$4
+extra=${5:-}
 
 case $arch in
 x86_64) busybox=/bin/busybox cc=gcc ;;
@@ -38,6 +41,19 @@ for c in "$RFL_TOP"/tests/guest/helpers/*.c; do
 	"$cc" -static -O2 -Wall -Werror -o "$root/bin/$(basename "$c" .c)" "$c" ||
 		die "cannot build $c for $arch with $cc"
 done
+# LXCFS for the benchmark: the binary, its plugin, and what they link, at
+# their own paths.
+if [ "$extra" = bench ] && [ "$arch" = "$(kernel_arch "$(uname -m)")" ] && [ -x /usr/bin/lxcfs ]; then
+	files=(/usr/bin/lxcfs /usr/lib/*/lxcfs/liblxcfs.so)
+	for f in "${files[@]}"; do
+		files+=($(ldd "$f" | awk '/=>/ { print $3 } /^\t\// { print $1 }'))
+	done
+	for f in "${files[@]}"; do
+		mkdir -p "$root$(dirname "$f")"
+		cp -L "$f" "$root$f"
+	done
+	mkdir -p "$root/var/lib/lxcfs"
+fi
 echo 'root:x:0:0:root:/root:/bin/sh' >"$root/etc/passwd"
 echo 'root:x:0:' >"$root/etc/group"
 

@@ -8,6 +8,7 @@
 #                   N failed"; exit non-zero on any failure
 #            demo   run the scripted demo on the console
 #            shell  interactive shell (Ctrl-A X quits QEMU)
+#            bench  run the benchmarks (tests/guest/bench.sh) and print them
 #   ARCH     x86_64 (default) or arm64
 #   VARIANT  release (default) or debug
 #
@@ -24,22 +25,24 @@ set -euo pipefail
 mode=${1:-test}
 arch=$(kernel_arch "${2:-x86_64}")
 variant=${3:-release}
-case $mode in test | demo | shell) ;; *) die "unknown mode '$mode' (test, demo or shell)" ;; esac
+case $mode in test | demo | shell | bench) ;; *) die "unknown mode '$mode' (test, demo, shell or bench)" ;; esac
 
 kdir=$("$RFL_TOP/scripts/build-kernel.sh" "$arch" "$variant")
 mods=$("$RFL_TOP/scripts/build-modules.sh" "$arch" "$variant" "$kdir")
 gdir=$RFL_OUT/guest/$arch-$variant
 mkdir -p "$gdir"
-"$RFL_TOP/scripts/build-initramfs.sh" "$arch" "$mods" "$kdir" "$gdir/initramfs.cpio.gz"
+initrd=$gdir/initramfs-$mode.cpio.gz
+"$RFL_TOP/scripts/build-initramfs.sh" "$arch" "$mods" "$kdir" "$initrd" "$mode"
 
 [ "$variant" = debug ] && default_timeout=600 || default_timeout=300
 boot_timeout=${BOOT_TIMEOUT:-$default_timeout}
 cmdline="rfl.mode=$mode panic=-1 TEST_TIMEOUT=${TEST_TIMEOUT:-120}"
-[ "$mode" = demo ] && cmdline="$cmdline loglevel=1"
+case $mode in demo | bench) cmdline="$cmdline loglevel=1" ;; esac
+[ "$mode" = bench ] && boot_timeout=${BOOT_TIMEOUT:-1800}
 
 # TCG, not KVM: nested KVM hangs these guests.
 qemu=(-accel tcg -m "${QEMU_MEM:-1024}" -smp "${QEMU_SMP:-4}" -nographic -no-reboot
-	-initrd "$gdir/initramfs.cpio.gz")
+	-initrd "$initrd")
 case $arch in
 x86_64)
 	qemu=(qemu-system-x86_64 "${qemu[@]}" -kernel "$kdir/arch/x86/boot/bzImage"
@@ -59,6 +62,12 @@ shell)
 demo)
 	timeout --foreground -k 5 "$boot_timeout" "${qemu[@]}" </dev/null | tee "$log"
 	grep -q '^rfl-guest: done' "$log" || die "the demo did not finish (log: $log)"
+	;;
+bench)
+	log "booting $arch-$variant guest for the benchmarks (log: $log)"
+	timeout -k 5 "$boot_timeout" "${qemu[@]}" </dev/null >"$log" 2>&1 || true
+	tr -d '\r' <"$log" | sed -n 's/^bench: //p'
+	grep -q '^rfl-guest: done' "$log" || die "the benchmarks did not finish (log: $log)"
 	;;
 test)
 	log "booting $arch-$variant guest for the test suite (log: $log)"

@@ -23,6 +23,7 @@ DEB_PKGS=(
 	busybox-static
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross
 	qemu-system-x86 qemu-system-arm
+	lxcfs
 )
 BINDGEN_VERSION=0.69.5
 
