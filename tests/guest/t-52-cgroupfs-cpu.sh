@@ -44,7 +44,11 @@ user=$(in_cgroup ld awk '/^cpu / {print $2 + $4}' $V/proc/stat)
 echo "ok: cgroup CPU time $user ticks"
 kill_cgroup ld
 wait 2>/dev/null
-expect_eq "idle loadavg still" "$(in_cgroup idle2 cut -d' ' -f1-3 $V/proc/loadavg)" "0.00 0.00 0.00"
+# A sample may catch the reader itself in the idle cgroup (as the kernel's
+# own load average would): a trace of one task, nowhere near two.
+idle=$(in_cgroup idle2 cut -d' ' -f1 $V/proc/loadavg)
+awk -v l="$idle" 'BEGIN { exit !(l < 0.5) }' || fail "idle cgroup load $idle"
+echo "ok: idle cgroup load $idle"
 
 # Never empty, never short, over 100 reads.
 i=0
