@@ -4,6 +4,8 @@
 #
 #   make KDIR=<kernel build tree> [ARCH=arm64]   build the modules
 #   make KDIR=... modules_install [INSTALL_MOD_PATH=...]
+#   make KDIR=<build tree> rust-headers DESTDIR=<headers dir>
+#                  add the Rust metadata a headers directory lacks
 #   make demo      boot x86_64 QEMU with the modules and show them working
 #   make check     everything: toolchain, host unit tests, kernels, modules,
 #                  guest tests on x86_64, arm64 and the x86_64 debug kernel
@@ -24,7 +26,7 @@ export PATH := /usr/lib/llvm-19/bin:$(PATH)
 KMAKE = $(MAKE) -C $(KDIR) M=$(CURDIR) ARCH=$(ARCH) LLVM=$(LLVM) \
 	RUSTC=$(RUSTC) BINDGEN=$(BINDGEN) CLIPPY_DRIVER=$(CLIPPY_DRIVER)
 
-.PHONY: all modules modules_install clean kdir-check demo shell bench check test host-test
+.PHONY: all modules modules_install rust-headers clean kdir-check demo shell bench check test host-test
 
 all: modules
 
@@ -35,13 +37,20 @@ endif
 	@test -f "$(KDIR)/Makefile" || { echo "error: KDIR=$(KDIR) is not a kernel build tree" >&2; exit 1; }
 	@test -f "$(KDIR)/include/config/auto.conf" || { echo "error: KDIR=$(KDIR) is not configured (no include/config/auto.conf)" >&2; exit 1; }
 	@grep -qx 'CONFIG_RUST=y' "$(KDIR)/include/config/auto.conf" || { echo "error: KDIR=$(KDIR) is a kernel without CONFIG_RUST=y: these modules are Rust" >&2; exit 1; }
-	@test -f "$(KDIR)/rust/libkernel.rmeta" || { echo "error: KDIR=$(KDIR) has CONFIG_RUST=y but no rust/libkernel.rmeta: build the kernel, or install the headers package with its Rust metadata (see README.md)" >&2; exit 1; }
+	@test -f "$(KDIR)/rust/libkernel.rmeta" || { echo "error: KDIR=$(KDIR) has CONFIG_RUST=y but no rust/libkernel.rmeta: build the kernel, or add the Rust metadata to the headers with scripts/rust-headers.sh (see README.md)" >&2; exit 1; }
+	@want=$$(sed -n 's/^CONFIG_RUSTC_VERSION_TEXT=//p' "$(KDIR)/include/config/auto.conf" | tr -d '"'); \
+	have=$$($(RUSTC) --version 2>/dev/null); \
+	test -z "$$want" || test "$$want" = "$$have" || { echo "error: KDIR=$(KDIR) was built with '$$want' but RUSTC=$(RUSTC) is '$${have:-missing}': Rust modules need the exact same rustc" >&2; exit 1; }
 
 modules: kdir-check
 	$(KMAKE) modules
 
 modules_install: kdir-check
 	$(KMAKE) modules_install
+
+rust-headers: kdir-check
+	@test -n "$(DESTDIR)" || { echo "error: DESTDIR (the headers directory) is not set" >&2; exit 1; }
+	scripts/rust-headers.sh $(KDIR) $(DESTDIR)
 
 clean:
 ifdef KDIR

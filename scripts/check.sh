@@ -4,7 +4,8 @@
 # The whole test suite: toolchain setup, host unit tests, tests of the build
 # tooling, kernels, module builds (W=1, clippy, modules_install) and the
 # guest suite on x86_64, arm64 and the x86_64 debug kernel (KASAN, lockdep,
-# kmemleak). Prints one summary line per part and a total; exits non-zero if
+# kmemleak), and once more on x86_64 with the modules built against a
+# headers directory plus scripts/rust-headers.sh. Prints one summary line per part and a total; exits non-zero if
 # anything failed.
 #
 # Usage: scripts/check.sh [TARGET...]
@@ -62,6 +63,16 @@ for t in "${targets[@]}"; do
 	echo "$out"
 	add_counts "$t" "$(tail -n 1 <<<"$out")"
 done
+
+# The modules as a distro user builds them: against a headers directory.
+case " ${targets[*]} " in
+*" x86_64-release "*)
+	log "x86_64-headers: modules built against kernel headers plus Rust metadata"
+	out=$("$RFL_TOP/scripts/test-headers.sh" x86_64 release)
+	echo "$out"
+	add_counts x86_64-headers "$(tail -n 1 <<<"$out")"
+	;;
+esac
 
 echo
 echo "== Summary"

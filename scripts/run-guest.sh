@@ -17,7 +17,9 @@
 #
 # Environment: BOOT_TIMEOUT (seconds for the whole boot; default 600 for
 # debug kernels, 300 otherwise), TEST_TIMEOUT (seconds per test, 120),
-# QEMU_SMP (virtual CPUs, 4), QEMU_MEM (MiB, 1024).
+# QEMU_SMP (virtual CPUs, 4), QEMU_MEM (MiB, 1024), RFL_MODS (a directory of
+# modules built elsewhere to use instead of building them), RFL_TAG (a word
+# added to the run's name and log, e.g. "headers").
 
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -28,7 +30,8 @@ variant=${3:-release}
 case $mode in test | demo | shell | bench) ;; *) die "unknown mode '$mode' (test, demo, shell or bench)" ;; esac
 
 kdir=$("$RFL_TOP/scripts/build-kernel.sh" "$arch" "$variant")
-mods=$("$RFL_TOP/scripts/build-modules.sh" "$arch" "$variant" "$kdir")
+# RFL_MODS: use modules built elsewhere (e.g. against a headers directory).
+mods=${RFL_MODS:-$("$RFL_TOP/scripts/build-modules.sh" "$arch" "$variant" "$kdir")}
 gdir=$RFL_OUT/guest/$arch-$variant
 mkdir -p "$gdir"
 initrd=$gdir/initramfs-$mode.cpio.gz
@@ -54,7 +57,8 @@ arm64)
 	;;
 esac
 
-log=$gdir/console-$mode.log
+name=$arch-$variant${RFL_TAG:+-$RFL_TAG}
+log=$gdir/console-$mode${RFL_TAG:+-$RFL_TAG}.log
 case $mode in
 shell)
 	exec "${qemu[@]}"
@@ -70,10 +74,10 @@ bench)
 	grep -q '^rfl-guest: done' "$log" || die "the benchmarks did not finish (log: $log)"
 	;;
 test)
-	log "booting $arch-$variant guest for the test suite (log: $log)"
+	log "booting $name guest for the test suite (log: $log)"
 	rc=0
 	timeout -k 5 "$boot_timeout" "${qemu[@]}" </dev/null >"$log" 2>&1 || rc=$?
 	[ $rc -eq 124 ] && log "guest killed after ${boot_timeout}s (log: $log)"
-	"$RFL_TOP/scripts/tap-summary.sh" "$arch-$variant" "$log"
+	"$RFL_TOP/scripts/tap-summary.sh" "$name" "$log"
 	;;
 esac

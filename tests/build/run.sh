@@ -44,6 +44,11 @@ touch "$tmp/nometa/Makefile"
 printf 'CONFIG_MODULES=y\nCONFIG_RUST=y\n' >"$tmp/nometa/include/config/auto.conf"
 check "KDIR without Rust metadata names libkernel.rmeta" nonzero 'rust/libkernel.rmeta' -- \
 	make -s -C "$top" modules KDIR="$tmp/nometa"
+mkdir -p "$tmp/oldrustc/include/config" "$tmp/oldrustc/rust"
+touch "$tmp/oldrustc/Makefile" "$tmp/oldrustc/rust/libkernel.rmeta"
+printf 'CONFIG_RUST=y\nCONFIG_RUSTC_VERSION_TEXT="rustc 1.78.0 (9b00956e5 2024-04-29)"\n' >"$tmp/oldrustc/include/config/auto.conf"
+check "a rustc other than the kernel's is refused before building" nonzero "built with 'rustc 1.78.0.*exact same rustc" -- \
+	make -s -C "$top" modules KDIR="$tmp/oldrustc"
 check "KDIR that is no kernel tree is refused" nonzero 'not a kernel build tree' -- \
 	make -s -C "$top" modules KDIR="$tmp/nothing"
 
