@@ -4,6 +4,8 @@
 #
 #   make KDIR=<kernel build tree> [ARCH=arm64]   build the modules
 #   make KDIR=... modules_install [INSTALL_MOD_PATH=...]
+#   make KDIR=<tree> deb [ARCH=...]   Debian packages of the modules (binary
+#                  for that kernel, and DKMS), in build/packages
 #   make KDIR=<build tree> rust-headers DESTDIR=<headers dir>
 #                  add the Rust metadata a headers directory lacks
 #   make demo      boot x86_64 QEMU with the modules and show them working
@@ -16,7 +18,8 @@
 # directory carrying its Rust metadata. When KDIR is not given, the project's
 # cached test kernel for ARCH is used (built by scripts/build-kernel.sh).
 
-ARCH ?= x86_64
+# The kernel's name for this machine's architecture unless given.
+ARCH ?= $(shell uname -m | sed -e 's/aarch64/arm64/')
 LLVM ?= 1
 RUSTC ?= /usr/bin/rustc
 BINDGEN ?= $(HOME)/.cargo/bin/bindgen
@@ -26,7 +29,7 @@ export PATH := /usr/lib/llvm-19/bin:$(PATH)
 KMAKE = $(MAKE) -C $(KDIR) M=$(CURDIR) ARCH=$(ARCH) LLVM=$(LLVM) \
 	RUSTC=$(RUSTC) BINDGEN=$(BINDGEN) CLIPPY_DRIVER=$(CLIPPY_DRIVER)
 
-.PHONY: all modules modules_install rust-headers clean kdir-check demo shell bench check test host-test
+.PHONY: all modules modules_install rust-headers deb clean kdir-check demo shell bench check test host-test
 
 all: modules
 
@@ -47,6 +50,9 @@ modules: kdir-check
 
 modules_install: kdir-check
 	$(KMAKE) modules_install
+
+deb: kdir-check
+	scripts/build-deb.sh $(KDIR) $(ARCH) build/packages
 
 rust-headers: kdir-check
 	@test -n "$(DESTDIR)" || { echo "error: DESTDIR (the headers directory) is not set" >&2; exit 1; }

@@ -29,13 +29,15 @@
 
 #include "glue.h"
 #include "param_glue.h"
+
+MODULE_VERSION(RFL_VERSION);
 #include "cgroupfs_api.h"
 
 #define CGROUPFS_NAME	"cgroupfs"
 #define CGROUPFS_MAGIC	0x63677266	/* "cgrf" */
 
 RFL_PARAM_OPS(cgroupfs);
-RFL_PARAM(cgroupfs, enabled,
+RFL_PARAM(cgroupfs, enabled, "bool",
 	  "Show per-cgroup views (1, default) or host values (0)");
 
 /* View files: Rust renders the whole text at open, reads serve from it. */

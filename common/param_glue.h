@@ -8,7 +8,8 @@
  *   int prefix_rs_param_set(const char *name, const char *val);
  *   int prefix_rs_param_get(const char *name, char *buf);
  *
- * RFL_PARAM(prefix, name, desc) declares one writable parameter using them.
+ * RFL_PARAM(prefix, name, type, desc) declares one writable parameter using
+ * them; type ("bool", "uint") is what modinfo shows.
  * The Rust side finds the parameter by name (see common/params.rs).
  */
 #ifndef RFL_PARAM_GLUE_H
@@ -36,8 +37,9 @@ static const struct kernel_param_ops prefix##_param_ops = {		\
 	.get = prefix##_param_get,					\
 }
 
-#define RFL_PARAM(prefix, name, desc)					\
+#define RFL_PARAM(prefix, name, type, desc)				\
 	module_param_cb(name, &prefix##_param_ops, NULL, 0644);		\
+	__MODULE_PARM_TYPE(name, type);					\
 	MODULE_PARM_DESC(name, desc)
 
 #endif /* RFL_PARAM_GLUE_H */

@@ -7,6 +7,8 @@
 
 #include "param_glue.h"
 
+MODULE_VERSION(RFL_VERSION);
+
 RFL_PARAM_OPS(qmon);
-RFL_PARAM(qmon, enabled,
+RFL_PARAM(qmon, enabled, "bool",
 	  "Attach the latency probes (1, default) or detach them (0)");

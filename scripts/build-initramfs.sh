@@ -29,7 +29,7 @@ chmod 755 "$root"
 mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,run,mnt,etc,root,lib/modules/rfl,tests}
 cp "$busybox" "$root/bin/busybox"
 cp "$RFL_TOP/tests/guest/init" "$root/init"
-cp "$RFL_TOP"/tests/guest/*.sh "$root/tests/"
+cp "$RFL_TOP"/tests/guest/*.sh "$RFL_TOP/VERSION" "$root/tests/"
 chmod 755 "$root/init"
 cp "$mods"/cgroupfs/cgroupfs.ko "$mods"/qmon/qmon.ko "$mods"/rue/rue.ko \
 	"$mods"/samples/cgroup_hello.ko "$root/lib/modules/rfl/"
@@ -53,6 +53,10 @@ if [ "$extra" = bench ] && [ "$arch" = "$(kernel_arch "$(uname -m)")" ] && [ -x 
 		cp -L "$f" "$root$f"
 	done
 	mkdir -p "$root/var/lib/lxcfs"
+fi
+# RFL_EXTRA_ROOT: a directory tree to add (e.g. installed packages).
+if [ -n "${RFL_EXTRA_ROOT:-}" ]; then
+	cp -a "$RFL_EXTRA_ROOT/." "$root/"
 fi
 echo 'root:x:0:0:root:/root:/bin/sh' >"$root/etc/passwd"
 echo 'root:x:0:' >"$root/etc/group"

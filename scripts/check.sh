@@ -4,8 +4,9 @@
 # The whole test suite: toolchain setup, host unit tests, tests of the build
 # tooling, kernels, module builds (W=1, clippy, modules_install) and the
 # guest suite on x86_64, arm64 and the x86_64 debug kernel (KASAN, lockdep,
-# kmemleak), and once more on x86_64 with the modules built against a
-# headers directory plus scripts/rust-headers.sh. Prints one summary line per part and a total; exits non-zero if
+# kmemleak), once more on x86_64 with the modules built against a headers
+# directory plus scripts/rust-headers.sh, and once with the modules
+# installed from their Debian package (scripts/test-packages.sh). Prints one summary line per part and a total; exits non-zero if
 # anything failed.
 #
 # Usage: scripts/check.sh [TARGET...]
@@ -71,6 +72,10 @@ case " ${targets[*]} " in
 	out=$("$RFL_TOP/scripts/test-headers.sh" x86_64 release)
 	echo "$out"
 	add_counts x86_64-headers "$(tail -n 1 <<<"$out")"
+	log "x86_64-packages: Debian packages installed into a root that boots"
+	out=$("$RFL_TOP/scripts/test-packages.sh")
+	echo "$out"
+	add_counts x86_64-packages "$(tail -n 1 <<<"$out")"
 	;;
 esac
 

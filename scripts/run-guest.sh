@@ -19,7 +19,8 @@
 # debug kernels, 300 otherwise), TEST_TIMEOUT (seconds per test, 120),
 # QEMU_SMP (virtual CPUs, 4), QEMU_MEM (MiB, 1024), RFL_MODS (a directory of
 # modules built elsewhere to use instead of building them), RFL_TAG (a word
-# added to the run's name and log, e.g. "headers").
+# added to the run's name and log, e.g. "headers"), RFL_EXTRA_ROOT (a tree
+# added to the guest's root, e.g. installed packages).
 
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
