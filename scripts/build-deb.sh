@@ -8,6 +8,12 @@
 #       are signed when the kernel configures a signing key), depmod run on
 #       install and removal, documentation and modules-load.d/modprobe.d
 #       examples in /usr/share/doc/rfl-cloudnative-modules-KVER/.
+#   linux-rust-metadata-KVER_VERSION_DEBARCH.deb
+#       what M= builds of Rust modules need beyond the ordinary headers
+#       (scripts/rust-headers.sh), installed into the kernel's headers
+#       directory /usr/src/linux-headers-KVER/, so that a distro's
+#       linux-headers package plus this one builds Rust modules; made
+#       only when KDIR is a kernel build tree with its Rust metadata.
 #   rfl-cloudnative-dkms_VERSION_all.deb
 #       the sources and dkms.conf in /usr/src/rfl-cloudnative-VERSION/, added,
 #       built and installed by DKMS for each kernel with Rust metadata in its
@@ -79,6 +85,30 @@ printf '#!/bin/sh\nset -e\ndepmod -a %s || true\n' "$kver" >"$root/DEBIAN/postrm
 chmod 755 "$root/DEBIAN/postinst" "$root/DEBIAN/postrm"
 dpkg-deb --root-owner-group -Zxz --build "$root" "$outdir/${pkg}_${version}_$debarch.deb" >/dev/null
 echo "$outdir/${pkg}_${version}_$debarch.deb"
+
+# --- the kernel's Rust metadata for its headers ----------------------------
+if [ -f "$kdir/rust/libkernel.rmeta" ]; then
+	meta=linux-rust-metadata-$kver
+	mroot=$work/$meta
+	"$RFL_TOP/scripts/rust-headers.sh" "$kdir" "$mroot/usr/src/linux-headers-$kver" >/dev/null
+	mkdir -p "$mroot/DEBIAN"
+	rustc_text=$(sed -n 's/^CONFIG_RUSTC_VERSION_TEXT=//p' "$kdir/include/config/auto.conf" | tr -d '"')
+	cat >"$mroot/DEBIAN/control" <<-EOT
+		Package: $meta
+		Version: $version
+		Architecture: $debarch
+		Maintainer: The rfl-cloudnative authors <rfl-cloudnative@localhost>
+		Section: kernel
+		Priority: optional
+		Description: Rust build metadata of Linux $kver, for its headers
+		 The .rmeta files of the kernel's Rust crates, its proc-macro library and
+		 target spec, installed into /usr/src/linux-headers-$kver so that
+		 out-of-tree Rust modules build against the headers. Built by
+		 $rustc_text; modules must be built with the same rustc.
+	EOT
+	dpkg-deb --root-owner-group -Zxz --build "$mroot" "$outdir/${meta}_${version}_$debarch.deb" >/dev/null
+	echo "$outdir/${meta}_${version}_$debarch.deb"
+fi
 
 # --- the DKMS source package -----------------------------------------------
 dk=$work/rfl-cloudnative-dkms

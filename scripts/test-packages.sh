@@ -7,6 +7,8 @@
 #   depmod there; modinfo of the installed modules shows license,
 #   description, version and parameters; then that root boots in QEMU and
 #   the guest suite runs, with t-05-modprobe loading each module by name;
+# - the Rust metadata package: the files scripts/rust-headers.sh copies,
+#   installed into /usr/src/linux-headers-KVER;
 # - the DKMS package: its dkms.conf names the version and the three
 #   modules, and its MAKE command builds them against a headers directory
 #   with Rust metadata (scripts/test-headers.sh makes one).
@@ -24,7 +26,8 @@ out=$RFL_OUT/packages-test
 rm -rf "$out"
 mkdir -p "$out"
 debs=$("$RFL_TOP/scripts/build-deb.sh" "$kdir" "$arch" "$out/debs")
-mod_deb=$(grep modules <<<"$debs")
+mod_deb=$(grep cloudnative-modules <<<"$debs")
+meta_deb=$(grep rust-metadata <<<"$debs")
 dkms_deb=$(grep dkms <<<"$debs")
 
 expect() { # WHAT GOT WANT
@@ -52,6 +55,16 @@ expect "rue parameters" "$(/sbin/modinfo -F parm "$(find "$root" -name rue.ko)" 
 [ -f "$root/usr/share/doc/rfl-cloudnative-modules-$kver/examples/modules-load.conf" ] ||
 	die "no modules-load.d example"
 log "modules package: metadata, files, depmod and modinfo as expected"
+
+# The Rust metadata package: what rust-headers.sh copies, where the
+# kernel's headers are installed.
+mr=$out/meta
+dpkg-deb -x "$meta_deb" "$mr"
+expect "metadata files" "$(cd "$mr/usr/src/linux-headers-$kver" && find . -type f | sort | tr '\n' ' ')" \
+	"$("$RFL_TOP/scripts/rust-headers.sh" "$kdir" "$out/meta-ref" | sed 's|^|./|' | sort | tr '\n' ' ')"
+dpkg-deb -f "$meta_deb" Description | grep -q "$("$RUSTC_KERNEL" --version)" ||
+	die "the metadata package does not name the kernel's rustc"
+log "Rust metadata package: the files of rust-headers.sh, in the headers directory"
 
 # DKMS: the configuration, and its build command on a headers directory.
 dk=$out/dkms
