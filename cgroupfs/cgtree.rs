@@ -11,6 +11,7 @@
 use crate::builtin;
 use crate::cgroup::Cgroup;
 use crate::ffi;
+use crate::openfile::{self, OpenFile};
 use crate::registry::{Registration, Source};
 use crate::views::{state, State, Text};
 use core::ffi::{c_char, c_int, c_long, c_uchar, c_ulong, c_void, CStr};
@@ -192,15 +193,15 @@ pub(crate) extern "C" fn cgroupfs_rs_cg_file_valid(key: c_ulong) -> c_int {
     c_int::from(alive)
 }
 
-/// An open per-cgroup file.
-struct OpenCg {
+/// What the writes of an open per-cgroup file go to; holds a reference on
+/// the registration's owner module, put on drop.
+pub(crate) struct CgTarget {
     reg: Arc<Registration>,
     index: usize,
     cg: Cgroup,
-    text: KVVec<u8>,
 }
 
-impl Drop for OpenCg {
+impl Drop for CgTarget {
     fn drop(&mut self) {
         let owner = self.reg.owner();
         if !owner.is_null() {
@@ -284,7 +285,7 @@ pub(crate) unsafe extern "C" fn cgroupfs_rs_cg_open(
     write_mode: bool,
     private: *mut *mut c_void,
 ) -> c_int {
-    let res = (|| -> Result<KBox<OpenCg>> {
+    let open = (|| -> Result<OpenFile> {
         let state = state()?;
         let (reg, index) = state.registry.by_key(key as usize).ok_or(ENOENT)?;
         // SAFETY: the parent directory's inode holds a reference.
@@ -310,50 +311,19 @@ pub(crate) unsafe extern "C" fn cgroupfs_rs_cg_open(
                 return Err(ENOENT);
             }
         }
-        let mut open = KBox::new(
-            OpenCg {
-                reg,
-                index,
-                cg,
-                text: KVVec::new(),
-            },
-            GFP_KERNEL,
-        )
-        // On failure the dropped `OpenCg` puts the module reference.
-        ?;
+        // From here on, dropping the target puts the module reference.
+        let target = CgTarget { reg, index, cg };
+        let mut text = Text(KVVec::new());
         if read {
-            let mut text = Text(KVVec::new());
-            show(state, &open.reg, index, &open.cg, &mut text)?;
-            open.text = text.0;
+            show(state, &target.reg, index, &target.cg, &mut text)?;
         }
-        Ok(open)
+        Ok(OpenFile {
+            text: text.0,
+            target: Some(target),
+        })
     })();
-    match res {
-        Ok(open) => {
-            // SAFETY: the caller passes a writable pointer.
-            unsafe { *private = KBox::into_raw(open).cast() };
-            0
-        }
-        Err(e) => e.to_errno(),
-    }
-}
-
-/// # Safety
-///
-/// `private` comes from [`cgroupfs_rs_cg_open`]; the out pointers are writable.
-#[no_mangle]
-pub(crate) unsafe extern "C" fn cgroupfs_rs_cg_data(
-    private: *mut c_void,
-    data: *mut *const c_void,
-    len: *mut usize,
-) {
-    // SAFETY: the caller passes the live pointer made at open.
-    let open = unsafe { &*private.cast::<OpenCg>() };
-    // SAFETY: the caller passes writable pointers.
-    unsafe {
-        *data = open.text.as_ptr().cast();
-        *len = open.text.len();
-    }
+    // SAFETY: the caller passes a writable pointer.
+    unsafe { openfile::publish(open, private) }
 }
 
 /// A write of `len` bytes at user address `ubuf`; all of it or nothing.
@@ -368,8 +338,9 @@ pub(crate) unsafe extern "C" fn cgroupfs_rs_cg_write(
     len: usize,
 ) -> c_long {
     // SAFETY: the caller passes the live pointer made at open.
-    let open = unsafe { &*private.cast::<OpenCg>() };
+    let open = unsafe { openfile::from_private(private) };
     let res = (|| -> Result {
+        let target = open.target.as_ref().ok_or(EBADF)?;
         if len > MAX_WRITE {
             return Err(EINVAL);
         }
@@ -377,19 +348,10 @@ pub(crate) unsafe extern "C" fn cgroupfs_rs_cg_write(
         let mut data = KVec::new();
         UserSlice::new(ubuf as usize, len).read_all(&mut data, GFP_KERNEL)?;
         data.push(0, GFP_KERNEL)?;
-        write(state, &open.reg, open.index, &open.cg, &data)
+        write(state, &target.reg, target.index, &target.cg, &data)
     })();
     match res {
         Ok(()) => len as c_long,
         Err(e) => e.to_errno() as c_long,
     }
-}
-
-/// # Safety
-///
-/// `private` comes from [`cgroupfs_rs_cg_open`] and is released once.
-#[no_mangle]
-pub(crate) unsafe extern "C" fn cgroupfs_rs_cg_release(private: *mut c_void) {
-    // SAFETY: the caller passes the pointer `KBox::into_raw()` made at open.
-    drop(unsafe { KBox::from_raw(private.cast::<OpenCg>()) });
 }

@@ -49,27 +49,28 @@ static int cgroupfs_view_open(struct inode *inode, struct file *file)
 				     &file->private_data);
 }
 
-static ssize_t cgroupfs_view_read(struct file *file, char __user *buf,
+/* Every cgroupfs file serves the text Rust rendered when it was opened. */
+static ssize_t cgroupfs_file_read(struct file *file, char __user *buf,
 				  size_t count, loff_t *ppos)
 {
 	const void *data;
 	size_t len;
 
-	cgroupfs_rs_view_data(file->private_data, &data, &len);
+	cgroupfs_rs_file_data(file->private_data, &data, &len);
 	return simple_read_from_buffer(buf, count, ppos, data, len);
 }
 
-static int cgroupfs_view_release(struct inode *inode, struct file *file)
+static int cgroupfs_file_release(struct inode *inode, struct file *file)
 {
-	cgroupfs_rs_view_release(file->private_data);
+	cgroupfs_rs_file_release(file->private_data);
 	return 0;
 }
 
 static const struct file_operations cgroupfs_view_fops = {
 	.owner		= THIS_MODULE,
 	.open		= cgroupfs_view_open,
-	.read		= cgroupfs_view_read,
-	.release	= cgroupfs_view_release,
+	.read		= cgroupfs_file_read,
+	.release	= cgroupfs_file_release,
 	.llseek		= default_llseek,
 };
 
@@ -256,28 +257,12 @@ static ssize_t cgroupfs_cg_write(struct file *file, const char __user *buf,
 				    count);
 }
 
-static int cgroupfs_cg_release(struct inode *inode, struct file *file)
-{
-	cgroupfs_rs_cg_release(file->private_data);
-	return 0;
-}
-
-static ssize_t cgroupfs_cg_read(struct file *file, char __user *buf,
-				size_t count, loff_t *ppos)
-{
-	const void *data;
-	size_t len;
-
-	cgroupfs_rs_cg_data(file->private_data, &data, &len);
-	return simple_read_from_buffer(buf, count, ppos, data, len);
-}
-
 static const struct file_operations cgroupfs_cg_file_fops = {
 	.owner		= THIS_MODULE,
 	.open		= cgroupfs_cg_open,
-	.read		= cgroupfs_cg_read,
+	.read		= cgroupfs_file_read,
 	.write		= cgroupfs_cg_write,
-	.release	= cgroupfs_cg_release,
+	.release	= cgroupfs_file_release,
 	.llseek		= default_llseek,
 };
 

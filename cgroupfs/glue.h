@@ -85,8 +85,9 @@ void cgroupfs_rs_cgroup_mkdir(u64 id, u64 boottime_ns);
 void cgroupfs_rs_cgroup_rmdir(u64 id);
 int cgroupfs_rs_fill_root(void *root);
 int cgroupfs_rs_view_open(unsigned long id, bool write, void **private);
-void cgroupfs_rs_view_data(void *private, const void **data, size_t *len);
-void cgroupfs_rs_view_release(void *private);
+/* For every open cgroupfs file: its text, and its release. */
+void cgroupfs_rs_file_data(void *private, const void **data, size_t *len);
+void cgroupfs_rs_file_release(void *private);
 
 #define CGROUPFS_LOOKUP_DIR	1
 #define CGROUPFS_LOOKUP_FILE	2
@@ -99,8 +100,7 @@ int cgroupfs_rs_cg_dir_valid(void *dir);
 int cgroupfs_rs_cg_file_valid(unsigned long key);
 int cgroupfs_rs_cg_open(unsigned long key, void *cgrp, bool read, bool write,
 			void **private);
-void cgroupfs_rs_cg_data(void *private, const void **data, size_t *len);
 long cgroupfs_rs_cg_write(void *private, unsigned long ubuf, size_t len);
-void cgroupfs_rs_cg_release(void *private);
+
 
 #endif /* CGROUPFS_GLUE_H */

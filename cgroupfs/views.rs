@@ -12,6 +12,7 @@ use crate::diskstats;
 use crate::kio::PrivateMount;
 use crate::load;
 use crate::meminfo::{self, MemStat, MemView};
+use crate::openfile::{self, OpenFile};
 use crate::procstat::{self, CpuTimes, LoadAvg};
 use crate::registry::Registry;
 use crate::tree::View;
@@ -454,52 +455,15 @@ pub(crate) unsafe extern "C" fn cgroupfs_rs_view_open(
     let Some(view) = View::from_id(id as usize) else {
         return ENOENT.to_errno();
     };
-    // One allocation serves the common views; longer ones grow from it.
-    let mut text = match KVVec::with_capacity(8192, GFP_KERNEL) {
-        Ok(v) => Text(v),
-        Err(_) => return ENOMEM.to_errno(),
-    };
-    if let Err(e) = render(view, &mut text) {
-        return e.to_errno();
-    }
-    match KBox::new(text.0, GFP_KERNEL) {
-        Ok(b) => {
-            // SAFETY: the caller guarantees `private` is writable.
-            unsafe { *private = KBox::into_raw(b).cast() };
-            0
-        }
-        Err(_) => ENOMEM.to_errno(),
-    }
-}
-
-/// The rendered text of an open view file.
-///
-/// # Safety
-///
-/// `private` must come from `cgroupfs_rs_view_open()` and not be released;
-/// `data` and `len` must be valid for writes.
-#[no_mangle]
-pub(crate) unsafe extern "C" fn cgroupfs_rs_view_data(
-    private: *mut c_void,
-    data: *mut *const c_void,
-    len: *mut usize,
-) {
-    // SAFETY: the caller guarantees `private` is a live buffer from open.
-    let text = unsafe { &*private.cast::<KVVec<u8>>() };
-    // SAFETY: the caller guarantees both are writable.
-    unsafe {
-        *data = text.as_ptr().cast();
-        *len = text.len();
-    }
-}
-
-/// Frees the text of a view file being closed.
-///
-/// # Safety
-///
-/// `private` must come from `cgroupfs_rs_view_open()`, released once.
-#[no_mangle]
-pub(crate) unsafe extern "C" fn cgroupfs_rs_view_release(private: *mut c_void) {
-    // SAFETY: the caller passes the pointer `KBox::into_raw()` made at open.
-    drop(unsafe { KBox::from_raw(private.cast::<KVVec<u8>>()) });
+    let open = (|| {
+        // One allocation serves the common views; longer ones grow from it.
+        let mut text = Text(KVVec::with_capacity(8192, GFP_KERNEL)?);
+        render(view, &mut text)?;
+        Ok(OpenFile {
+            text: text.0,
+            target: None,
+        })
+    })();
+    // SAFETY: the caller guarantees `private` is writable.
+    unsafe { openfile::publish(open, private) }
 }
