@@ -30,6 +30,8 @@ arch=$(kernel_arch "${2:-x86_64}")
 variant=${3:-release}
 case $mode in test | demo | shell | bench) ;; *) die "unknown mode '$mode' (test, demo, shell or bench)" ;; esac
 
+# On a fresh machine this installs the toolchain; later it only checks.
+"$RFL_TOP/scripts/setup-toolchain.sh" >&2
 kdir=$("$RFL_TOP/scripts/build-kernel.sh" "$arch" "$variant")
 # RFL_MODS: use modules built elsewhere (e.g. against a headers directory).
 mods=${RFL_MODS:-$("$RFL_TOP/scripts/build-modules.sh" "$arch" "$variant" "$kdir")}

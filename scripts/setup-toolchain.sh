@@ -47,10 +47,12 @@ install_arm64_busybox() {
 	[ -x "$dst" ] && return 0
 	dpkg --print-foreign-architectures | grep -qx arm64 || {
 		dpkg --add-architecture arm64
-		apt-get update -q >/dev/null
+		apt-get "${APT_LOCK[@]}" update -q >/dev/null
 	}
 	tmp=$(mktemp -d)
+	# Stale package lists fail the download: update once and retry.
 	(cd "$tmp" && apt-get download -q busybox-static:arm64 >/dev/null 2>&1) ||
+		{ apt-get update -q >/dev/null && (cd "$tmp" && apt-get download -q busybox-static:arm64 >/dev/null 2>&1); } ||
 		die "apt-get download busybox-static:arm64 failed"
 	rm -rf "$RFL_CACHE/busybox-arm64.tmp"
 	dpkg -x "$tmp"/busybox-static_*_arm64.deb "$RFL_CACHE/busybox-arm64.tmp"
@@ -58,8 +60,11 @@ install_arm64_busybox() {
 	mv "$RFL_CACHE/busybox-arm64.tmp" "$RFL_CACHE/busybox-arm64"
 }
 
+# Wait for a dpkg lock held by e.g. unattended-upgrades after boot.
+APT_LOCK=(-o DPkg::Lock::Timeout=600)
+
 apt_install() {
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@" >/dev/null
+	DEBIAN_FRONTEND=noninteractive apt-get "${APT_LOCK[@]}" install -y -q "$@" >/dev/null
 }
 
 install_debs() {
@@ -74,7 +79,7 @@ install_debs() {
 		case $p in qemu-*) qemu+=("$p") ;; *) rest+=("$p") ;; esac
 	done
 	log "installing Debian packages: ${miss[*]}"
-	apt-get update -q >/dev/null
+	apt-get "${APT_LOCK[@]}" update -q >/dev/null
 	[ ${#rest[@]} -eq 0 ] || apt_install "${rest[@]}" ||
 		die "apt-get could not install: ${rest[*]}"
 	[ ${#qemu[@]} -eq 0 ] && return 0
@@ -89,7 +94,7 @@ install_debs() {
 	Components: main
 	Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 	EOF
-	apt-get update -q >/dev/null
+	apt-get "${APT_LOCK[@]}" update -q >/dev/null
 	apt_install -t bookworm-backports "${qemu[@]}" ||
 		die "apt-get could not install: ${qemu[*]}"
 }
@@ -101,7 +106,8 @@ install_bindgen() {
 	command -v cargo >/dev/null ||
 		die "cargo not found: it is needed to install bindgen-cli $BINDGEN_VERSION"
 	log "installing bindgen-cli $BINDGEN_VERSION from crates.io"
-	cargo install -q bindgen-cli --version "$BINDGEN_VERSION" --locked ||
+	cargo install -q --root "$(dirname "$(dirname "$BINDGEN")")" \
+		bindgen-cli --version "$BINDGEN_VERSION" --locked ||
 		die "cargo install bindgen-cli --version $BINDGEN_VERSION failed"
 }
 

@@ -36,7 +36,12 @@ free_pages=$(in_cgroup m64 awk '$1=="nr_free_pages" {print $2}' $V/proc/vmstat)
 anon=$(in_cgroup m64 awk '$1=="nr_anon_pages" {print $2}' $V/proc/vmstat)
 host_anon=$(awk '$1=="nr_anon_pages" {print $2}' /proc/vmstat)
 [ "$anon" -lt "$host_anon" ] || fail "nr_anon_pages $anon (host $host_anon)"
-echo "ok: vmstat nr_free_pages $free_pages, nr_anon_pages $anon (host $host_anon)"
+# Enough page faults in the cgroup for memcg to flush its statistics.
+in_cgroup m64 awk 'BEGIN { for (i = 0; i < 100000; i++) a[i] = i }'
+faults=$(in_cgroup m64 awk '$1=="pgfault" {print $2}' $V/proc/vmstat)
+host_faults=$(awk '$1=="pgfault" {print $2}' /proc/vmstat)
+[ "$faults" -gt 0 ] && [ "$faults" -lt "$host_faults" ] || fail "pgfault $faults (host $host_faults)"
+echo "ok: vmstat nr_free_pages $free_pages, nr_anon_pages $anon (host $host_anon), pgfault $faults (host $host_faults)"
 
 # Nested: the tightest ancestor wins, seen from a deep child.
 mkdir -p $CG/outer
