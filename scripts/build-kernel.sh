@@ -10,8 +10,8 @@
 #             failslab; see scripts/kconfig/debug.config)
 #
 # The tree is cached under $RFL_CACHE/kernels, keyed by a hash of the kernel
-# source version, the config fragments, this script and the toolchain
-# versions. A build happens in a scratch directory that is renamed into
+# source version, the config fragments, this script, scripts/lib.sh (which
+# holds the make variables) and the toolchain versions. A build happens in a scratch directory that is renamed into
 # place only when it succeeded, so an interrupted build leaves no cache entry.
 
 set -euo pipefail
@@ -31,7 +31,7 @@ srcver=$(dpkg-query -W -f='${Version}' linux-source-6.12 2>/dev/null ||
 	stat -c %s-%Y "$KERNEL_SOURCE_TARBALL")
 key=$({
 	echo "$srcver"
-	cat "${frags[@]}" "$0"
+	cat "${frags[@]}" "$0" "$RFL_TOP/scripts/lib.sh"
 	"$RUSTC_KERNEL" --version
 	"$BINDGEN" --version
 	"$LLVM_BIN/clang" --version | head -n 1
