@@ -155,6 +155,11 @@ pub(crate) fn read_cg(src: &State, cgroup: &[u8], file: &str) -> Result<Option<K
     }
 }
 
+/// Kernel files are ASCII; anything else is refused rather than shown.
+fn text(bytes: &[u8]) -> Result<&str> {
+    core::str::from_utf8(bytes).map_err(|_| EINVAL)
+}
+
 /// Reads a host file through a private mount.
 fn read_host(mnt: &PrivateMount, path: &CStr) -> Result<KVVec<u8>> {
     let mut out = KVVec::new();
@@ -317,19 +322,21 @@ fn render(view: View, out: &mut Text) -> Result {
         None => None,
     };
     let fmt_err = |_| ENOMEM;
+    // The memory view of the view cgroup, for the views that need it.
+    let mem = || match (&cg, &view_cg) {
+        (Some(c), Some(vc)) => mem_view(src, c, vc),
+        _ => Ok(None),
+    };
     match view {
         View::Meminfo => {
             let host = read_host(&src.proc, kernel::c_str!("meminfo"))?;
-            let host = core::str::from_utf8(&host).map_err(|_| EINVAL)?;
-            let mv = match &cg {
-                Some(c) => mem_view(src, c, view_cg.as_ref().ok_or(EINVAL)?)?,
-                None => None,
-            };
+            let host = text(&host)?;
+            let mv = mem()?;
             meminfo::render(host, mv.as_ref(), out).map_err(fmt_err)
         }
         View::Cpuinfo => {
             let host = read_host(&src.proc, kernel::c_str!("cpuinfo"))?;
-            let host = core::str::from_utf8(&host).map_err(|_| EINVAL)?;
+            let host = text(&host)?;
             let Some(c) = &cg else {
                 return out.write_str(host).map_err(fmt_err);
             };
@@ -343,11 +350,8 @@ fn render(view: View, out: &mut Text) -> Result {
             // read_iter): the view is its fixed header and one line for the
             // swap of the view cgroup, or of the host.
             let host = read_host(&src.proc, kernel::c_str!("meminfo"))?;
-            let host = core::str::from_utf8(&host).map_err(|_| EINVAL)?;
-            let mv = match &cg {
-                Some(c) => mem_view(src, c, view_cg.as_ref().ok_or(EINVAL)?)?,
-                None => None,
-            };
+            let host = text(&host)?;
+            let mv = mem()?;
             let mv = match mv {
                 Some(v) => v,
                 None => meminfo::host_view(host),
@@ -371,18 +375,15 @@ fn render(view: View, out: &mut Text) -> Result {
         }
         View::Vmstat => {
             let host = read_host(&src.proc, kernel::c_str!("vmstat"))?;
-            let host = core::str::from_utf8(&host).map_err(|_| EINVAL)?;
-            let mv = match &cg {
-                Some(c) => mem_view(src, c, view_cg.as_ref().ok_or(EINVAL)?)?,
-                None => None,
-            };
+            let host = text(&host)?;
+            let mv = mem()?;
             let (Some(c), Some(mv)) = (&cg, mv) else {
                 return out.write_str(host).map_err(fmt_err);
             };
             let stat = read_cg(src, c, "memory.stat")?.ok_or(ENOENT)?;
-            let stat = core::str::from_utf8(&stat).map_err(|_| EINVAL)?;
+            let stat = text(&stat)?;
             let meminfo = read_host(&src.proc, kernel::c_str!("meminfo"))?;
-            let meminfo = core::str::from_utf8(&meminfo).map_err(|_| EINVAL)?;
+            let meminfo = text(&meminfo)?;
             // SAFETY: no preconditions.
             let page = unsafe { crate::ffi::cgroupfs_glue_page_size() } as u64;
             let free = meminfo::free_bytes(meminfo, &mv) / page.max(1);
@@ -390,7 +391,7 @@ fn render(view: View, out: &mut Text) -> Result {
         }
         View::Diskstats => {
             let host = read_host(&src.proc, kernel::c_str!("diskstats"))?;
-            let host = core::str::from_utf8(&host).map_err(|_| EINVAL)?;
+            let host = text(&host)?;
             let io = match &cg {
                 Some(c) => read_cg(src, c, "io.stat")?,
                 None => None,
@@ -399,7 +400,7 @@ fn render(view: View, out: &mut Text) -> Result {
             let Some(io) = io else {
                 return out.write_str(host).map_err(fmt_err);
             };
-            let io = core::str::from_utf8(&io).map_err(|_| EINVAL)?;
+            let io = text(&io)?;
             diskstats::render(host, io, out).map_err(fmt_err)
         }
         View::Stat | View::Uptime | View::Loadavg => {
@@ -409,7 +410,7 @@ fn render(view: View, out: &mut Text) -> Result {
                 _ => kernel::c_str!("loadavg"),
             };
             let host = read_host(&src.proc, host_file)?;
-            let host = core::str::from_utf8(&host).map_err(|_| EINVAL)?;
+            let host = text(&host)?;
             let (Some(c), Some(vc)) = (&cg, &view_cg) else {
                 return out.write_str(host).map_err(fmt_err);
             };
