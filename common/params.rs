@@ -69,21 +69,32 @@ impl<const N: usize> Params<N> {
         Ok(v)
     }
 
-    /// Backs `<prefix>_rs_param_set()`.
+    /// Backs `<prefix>_rs_param_set()`: stores the value, then calls
+    /// `apply`, which puts it into effect; if that fails, the old value is
+    /// put back and its errno returned.
     ///
     /// # Safety
     ///
     /// `name` and `val` must be valid NUL-terminated strings.
-    pub(crate) unsafe fn c_set(&self, name: *const c_char, val: *const c_char) -> c_int {
+    pub(crate) unsafe fn c_set(
+        &self,
+        name: *const c_char,
+        val: *const c_char,
+        apply: fn() -> Result<(), kernel::error::Error>,
+    ) -> c_int {
         // SAFETY: the caller guarantees both are NUL-terminated strings.
         let (name, val) = unsafe { (CStr::from_ptr(name), CStr::from_ptr(val)) };
-        let Ok(name) = name.to_str() else {
+        let Some(i) = name.to_str().ok().and_then(|n| self.index(n)) else {
             return EINVAL.to_errno();
         };
-        match self.set(name, val.to_bytes()) {
-            Ok(_) => 0,
-            Err(e) => e.to_errno(),
+        let old = self.values[i].load(Ordering::Relaxed);
+        let name = self.specs[i].name;
+        if let Err(e) = self.set(name, val.to_bytes()).and_then(|_| apply()) {
+            // INVARIANT: `old` was a value of this parameter.
+            self.values[i].store(old, Ordering::Relaxed);
+            return e.to_errno();
         }
+        0
     }
 
     /// Backs `<prefix>_rs_param_get()`: writes the value and returns its length.
@@ -112,8 +123,14 @@ impl<const N: usize> Params<N> {
 
 /// Defines the `<prefix>_rs_param_set()` and `<prefix>_rs_param_get()`
 /// functions that `RFL_PARAM_OPS(prefix)` in the module's C glue calls.
+/// With a fourth argument, a `fn() -> Result` that puts the values into
+/// effect after each write (called under the kernel's parameter lock of
+/// the module); a write it fails is undone.
 macro_rules! export_params {
     ($params:expr, $set:ident, $get:ident) => {
+        $crate::params::export_params!($params, $set, $get, || Ok(()));
+    };
+    ($params:expr, $set:ident, $get:ident, $apply:expr) => {
         /// Called by the kernel's parameter code for a write.
         ///
         /// # Safety
@@ -125,7 +142,7 @@ macro_rules! export_params {
             val: *const core::ffi::c_char,
         ) -> core::ffi::c_int {
             // SAFETY: the C glue passes the kernel's valid parameter strings.
-            unsafe { $params.c_set(name, val) }
+            unsafe { $params.c_set(name, val, $apply) }
         }
 
         /// Called by the kernel's parameter code for a read.
