@@ -20,7 +20,9 @@
 # QEMU_SMP (virtual CPUs, 4), QEMU_MEM (MiB, 1024), RFL_MODS (a directory of
 # modules built elsewhere to use instead of building them), RFL_TAG (a word
 # added to the run's name and log, e.g. "headers"), RFL_EXTRA_ROOT (a tree
-# added to the guest's root, e.g. installed packages).
+# added to the guest's root, e.g. installed packages), RFL_ONLY (run only
+# the tests whose names contain one of these comma-separated words, e.g.
+# "qmon,params").
 
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -43,6 +45,7 @@ initrd=$gdir/initramfs-$mode.cpio.gz
 [ "$variant" = debug ] && default_timeout=600 || default_timeout=300
 boot_timeout=${BOOT_TIMEOUT:-$default_timeout}
 cmdline="rfl.mode=$mode panic=-1 TEST_TIMEOUT=${TEST_TIMEOUT:-120}"
+[ -z "${RFL_ONLY:-}" ] || cmdline="$cmdline rfl.only=$RFL_ONLY"
 case $mode in demo | bench) cmdline="$cmdline loglevel=1" ;; esac
 [ "$mode" = bench ] && boot_timeout=${BOOT_TIMEOUT:-1800}
 

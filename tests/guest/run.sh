@@ -5,6 +5,19 @@
 
 TEST_TIMEOUT=${TEST_TIMEOUT:-120}
 tests=$(ls /tests/t-*.sh)
+# rfl.only=WORD,WORD on the kernel command line: only the tests whose names
+# contain one of the words.
+for arg in $(cat /proc/cmdline); do
+	case $arg in rfl.only=*)
+		only=$(echo "${arg#rfl.only=}" | tr ',' ' ')
+		tests=$(for t in $tests; do
+			for w in $only; do
+				case $(basename "$t") in *"$w"*) echo "$t"; break ;; esac
+			done
+		done)
+		;;
+	esac
+done
 n=$(echo "$tests" | wc -l)
 
 # kmemleak (debug kernels): forget what boot left, so that the final scan
