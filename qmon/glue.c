@@ -1,10 +1,27 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * C glue of qmon: module parameters, whose values Rust parses and keeps.
+ * C glue of qmon: module parameters, the tracepoint and kretprobe probes
+ * (each reads what its event carries and hands scalars to Rust), the work
+ * item that tells Rust about cgroup changes, and thin wrappers around
+ * inline kernel functions. What is measured, and how it is counted, is
+ * decided in Rust; see glue.h for the contract of each function.
  */
 
+#include <linux/blk-cgroup.h>
+#include <linux/blk-mq.h>
+#include <linux/blk_types.h>
+#include <linux/cgroup.h>
+#include <linux/kprobes.h>
 #include <linux/module.h>
+#include <linux/rcupdate.h>
+#include <linux/sched.h>
+#include <linux/sched/clock.h>
+#include <linux/string.h>
+#include <linux/timekeeping.h>
+#include <linux/tracepoint.h>
+#include <linux/workqueue.h>
 
+#include "glue.h"
 #include "param_glue.h"
 
 MODULE_VERSION(RFL_VERSION);
@@ -12,3 +29,310 @@ MODULE_VERSION(RFL_VERSION);
 RFL_PARAM_OPS(qmon);
 RFL_PARAM(qmon, enabled, "bool",
 	  "Attach the latency probes (1, default) or detach them (0)");
+
+unsigned int qmon_glue_nr_cpu_ids(void)
+{
+	return nr_cpu_ids;
+}
+
+unsigned int qmon_glue_cpu(void)
+{
+	return raw_smp_processor_id();
+}
+
+void qmon_glue_param_lock(void)
+{
+	kernel_param_lock(THIS_MODULE);
+}
+
+void qmon_glue_param_unlock(void)
+{
+	kernel_param_unlock(THIS_MODULE);
+}
+
+void qmon_glue_synchronize_rcu(void)
+{
+	synchronize_rcu();
+}
+
+void *qmon_glue_cgroup_parent(void *cgrp)
+{
+	return cgroup_parent(cgrp);
+}
+
+u64 qmon_glue_cgroup_id(void *cgrp)
+{
+	return cgroup_id(cgrp);
+}
+
+long qmon_glue_cgroup_walk(void *buf, size_t size)
+{
+	struct cgroup_subsys_state *pos;
+	size_t used = 0;
+	u64 rec[2];
+
+	rcu_read_lock();
+	css_for_each_descendant_pre(pos, &cgrp_dfl_root.cgrp.self) {
+		if (!(pos->flags & CSS_ONLINE))
+			continue;
+		if (used + sizeof(rec) <= size) {
+			rec[0] = cgroup_id(pos->cgroup);
+			rec[1] = pos->parent ? cgroup_id(pos->parent->cgroup) : 0;
+			memcpy(buf + used, rec, sizeof(rec));
+		}
+		used += sizeof(rec);
+	}
+	rcu_read_unlock();
+	return used;
+}
+
+/* Scheduler: switches and wakeups. */
+
+static unsigned int qmon_task_flags(struct task_struct *p)
+{
+	return (is_idle_task(p) ? QMON_TASK_IDLE : 0) |
+	       (p->in_iowait ? QMON_TASK_IOWAIT : 0);
+}
+
+static void qmon_probe_switch(void *data, bool preempt,
+			      struct task_struct *prev,
+			      struct task_struct *next,
+			      unsigned int prev_state)
+{
+	struct cgroup *cgrp;
+
+	rcu_read_lock();
+	cgrp = task_dfl_cgroup(next);
+	qmon_rs_switch((unsigned long)prev, prev_state,
+		       qmon_task_flags(prev) | (preempt ? QMON_TASK_PREEMPTED : 0),
+		       (unsigned long)next, qmon_task_flags(next), cgrp,
+		       cgroup_id(cgrp), local_clock());
+	rcu_read_unlock();
+}
+
+static void qmon_wakeup(struct task_struct *p, bool new_task)
+{
+	struct cgroup *cgrp;
+
+	rcu_read_lock();
+	cgrp = task_dfl_cgroup(p);
+	qmon_rs_wakeup((unsigned long)p, new_task, cgrp, cgroup_id(cgrp),
+		       local_clock());
+	rcu_read_unlock();
+}
+
+static void qmon_probe_wakeup(void *data, struct task_struct *p)
+{
+	qmon_wakeup(p, false);
+}
+
+static void qmon_probe_wakeup_new(void *data, struct task_struct *p)
+{
+	qmon_wakeup(p, true);
+}
+
+/* Memory: direct reclaim, global and of a memory cgroup. */
+
+static void qmon_reclaim_end(bool memcg)
+{
+	struct cgroup *cgrp;
+
+	rcu_read_lock();
+	cgrp = task_dfl_cgroup(current);
+	qmon_rs_reclaim_end((unsigned long)current, memcg, cgrp,
+			    cgroup_id(cgrp), local_clock());
+	rcu_read_unlock();
+}
+
+static void qmon_probe_direct_begin(void *data, int order, gfp_t gfp)
+{
+	qmon_rs_reclaim_begin((unsigned long)current, false, local_clock());
+}
+
+static void qmon_probe_direct_end(void *data, unsigned long nr_reclaimed)
+{
+	qmon_reclaim_end(false);
+}
+
+static void qmon_probe_memcg_begin(void *data, int order, gfp_t gfp)
+{
+	qmon_rs_reclaim_begin((unsigned long)current, true, local_clock());
+}
+
+static void qmon_probe_memcg_end(void *data, unsigned long nr_reclaimed)
+{
+	qmon_reclaim_end(true);
+}
+
+/* Block: requests from submission to completion. */
+
+static void qmon_probe_rq_issue(void *data, struct request *rq)
+{
+	qmon_rs_rq_issue((unsigned long)rq, rq->start_time_ns, ktime_get_ns());
+}
+
+static void qmon_probe_rq_requeue(void *data, struct request *rq)
+{
+	qmon_rs_rq_requeue((unsigned long)rq);
+}
+
+static void qmon_probe_rq_complete(void *data, struct request *rq,
+				   blk_status_t error, unsigned int nr_bytes)
+{
+	struct cgroup_subsys_state *css = NULL;
+	struct cgroup *cgrp;
+
+	rcu_read_lock();
+#ifdef CONFIG_BLK_CGROUP
+	css = bio_blkcg_css(rq->bio);
+#endif
+	cgrp = css ? css->cgroup : NULL;
+	qmon_rs_rq_complete((unsigned long)rq,
+			    (__force unsigned int)req_op(rq), nr_bytes,
+			    blk_rq_bytes(rq), rq->start_time_ns, cgrp,
+			    cgrp ? cgroup_id(cgrp) : 0, ktime_get_ns());
+	rcu_read_unlock();
+}
+
+/* Cgroups: creation and removal. */
+
+static void qmon_update_fn(struct work_struct *work)
+{
+	qmon_rs_cgroups_changed();
+}
+
+static DECLARE_WORK(qmon_update, qmon_update_fn);
+
+static void qmon_probe_cgroup(void *data, struct cgroup *cgrp,
+			      const char *path)
+{
+	schedule_work(&qmon_update);
+}
+
+void qmon_glue_cancel_update(void)
+{
+	cancel_work_sync(&qmon_update);
+}
+
+/* Tracepoints, found by name: most are not exported to modules. */
+
+static struct qmon_tp {
+	const char *name;
+	void *probe;
+	struct tracepoint *tp;
+} qmon_tps[] = {
+	{ "sched_switch", qmon_probe_switch },
+	{ "sched_wakeup", qmon_probe_wakeup },
+	{ "sched_wakeup_new", qmon_probe_wakeup_new },
+	{ "mm_vmscan_direct_reclaim_begin", qmon_probe_direct_begin },
+	{ "mm_vmscan_direct_reclaim_end", qmon_probe_direct_end },
+	{ "mm_vmscan_memcg_reclaim_begin", qmon_probe_memcg_begin },
+	{ "mm_vmscan_memcg_reclaim_end", qmon_probe_memcg_end },
+	{ "block_rq_issue", qmon_probe_rq_issue },
+	{ "block_rq_requeue", qmon_probe_rq_requeue },
+	{ "block_rq_complete", qmon_probe_rq_complete },
+	{ "cgroup_mkdir", qmon_probe_cgroup },
+	{ "cgroup_rmdir", qmon_probe_cgroup },
+};
+
+static void qmon_find_tp(struct tracepoint *tp, void *priv)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(qmon_tps); i++)
+		if (!strcmp(tp->name, qmon_tps[i].name))
+			qmon_tps[i].tp = tp;
+}
+
+static void qmon_tps_unregister(int n)
+{
+	while (n-- > 0)
+		tracepoint_probe_unregister(qmon_tps[n].tp, qmon_tps[n].probe,
+					    NULL);
+	tracepoint_synchronize_unregister();
+}
+
+/* Direct compaction has no tracepoint at its end: a kretprobe times it. */
+
+#ifdef CONFIG_KRETPROBES
+static int qmon_compact_entry(struct kretprobe_instance *ri,
+			      struct pt_regs *regs)
+{
+	*(u64 *)ri->data = local_clock();
+	return 0;
+}
+
+static int qmon_compact_ret(struct kretprobe_instance *ri,
+			    struct pt_regs *regs)
+{
+	struct cgroup *cgrp;
+
+	rcu_read_lock();
+	cgrp = task_dfl_cgroup(current);
+	qmon_rs_compact(cgrp, cgroup_id(cgrp), *(u64 *)ri->data,
+			local_clock());
+	rcu_read_unlock();
+	return 0;
+}
+
+static struct kretprobe qmon_compact_krp;
+static bool qmon_compact_on;
+
+static void qmon_compact_attach(void)
+{
+	/* Registration fills in the structure: start from a clean one. */
+	memset(&qmon_compact_krp, 0, sizeof(qmon_compact_krp));
+	qmon_compact_krp.kp.symbol_name = "try_to_compact_pages";
+	qmon_compact_krp.entry_handler = qmon_compact_entry;
+	qmon_compact_krp.handler = qmon_compact_ret;
+	qmon_compact_krp.data_size = sizeof(u64);
+	qmon_compact_on = !register_kretprobe(&qmon_compact_krp);
+}
+
+static void qmon_compact_detach(void)
+{
+	if (qmon_compact_on)
+		unregister_kretprobe(&qmon_compact_krp);
+	qmon_compact_on = false;
+}
+#else
+static bool qmon_compact_on;
+static void qmon_compact_attach(void) { }
+static void qmon_compact_detach(void) { }
+#endif
+
+int qmon_glue_attach(bool *compact)
+{
+	int i, ret;
+
+	/* The values Rust's sleep_series() and request handling rely on. */
+	BUILD_BUG_ON(TASK_INTERRUPTIBLE != 0x1);
+	BUILD_BUG_ON(TASK_UNINTERRUPTIBLE != 0x2);
+	BUILD_BUG_ON(__TASK_STOPPED != 0x4 || __TASK_TRACED != 0x8);
+	BUILD_BUG_ON(TASK_PARKED != 0x40 || TASK_DEAD != 0x80);
+	BUILD_BUG_ON(TASK_NOLOAD != 0x400 || TASK_FROZEN != 0x8000);
+	BUILD_BUG_ON(REQ_OP_READ != 0 || REQ_OP_WRITE != 1);
+
+	for_each_kernel_tracepoint(qmon_find_tp, NULL);
+	for (i = 0; i < ARRAY_SIZE(qmon_tps); i++) {
+		ret = qmon_tps[i].tp ?
+			tracepoint_probe_register(qmon_tps[i].tp,
+						  qmon_tps[i].probe, NULL) :
+			-ENOENT;
+		if (ret) {
+			pr_err("qmon: cannot attach to tracepoint %s: %d\n",
+			       qmon_tps[i].name, ret);
+			qmon_tps_unregister(i);
+			return ret;
+		}
+	}
+	qmon_compact_attach();
+	*compact = qmon_compact_on;
+	return 0;
+}
+
+void qmon_glue_detach(void)
+{
+	qmon_compact_detach();
+	qmon_tps_unregister(ARRAY_SIZE(qmon_tps));
+}

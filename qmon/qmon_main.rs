@@ -2,23 +2,40 @@
 
 //! qmon: per-cgroup quality monitoring (the cloud-native SLI).
 //!
-//! This module will attach to scheduler, memory-reclaim and block-layer
-//! tracepoints and keep per-cgroup latency histograms. Today it registers its
-//! global switch, the writable parameter `enabled`
-//! (`/sys/module/qmon/parameters/enabled`). See `Documentation/qmon.rst`.
+//! qmon attaches probes to scheduler, memory-reclaim and block-layer
+//! tracepoints (and a return probe on direct compaction) and keeps, for
+//! every cgroup v2 cgroup, per-CPU latency histograms of how long its tasks
+//! wait for a CPU, sleep, block, stall in direct reclaim and compaction,
+//! and how long its block reads and writes take. A cgroup's numbers include
+//! its descendants'. They are shown in every `cgroup/<path>/` directory of
+//! cgroupfs mounts as `sli.cpu`, `sli.memory`, `sli.io` (OpenCloudOS's
+//! millisecond buckets), `sli.hist` (microsecond log2 histograms with
+//! count, sum and maximum) and `sli.max`. The writable parameter `enabled`
+//! (`/sys/module/qmon/parameters/enabled`) attaches (1) or detaches (0) the
+//! probes. See `Documentation/qmon.rst`.
 
+use core::sync::atomic::{AtomicPtr, Ordering};
 use kernel::prelude::*;
 
+#[path = "../common/cgroupfs_api.rs"]
+mod cgroupfs_api;
+mod cgstats;
+mod ffi;
+mod files;
+mod hist;
 // Shared with the other modules, which use different parts of them.
 #[allow(dead_code)]
 #[path = "../common/kparam.rs"]
 mod kparam;
 #[path = "../common/params.rs"]
 mod params;
+mod probes;
+mod stamps;
 #[path = "../common/textbuf.rs"]
 mod textbuf;
 
 use kparam::{Kind, Spec};
+use probes::Monitor;
 
 module! {
     type: Qmon,
@@ -34,19 +51,99 @@ pub(crate) static PARAMS: params::Params<1> = params::Params::new([Spec {
     kind: Kind::Bool,
     default: 1,
 }]);
-params::export_params!(PARAMS, qmon_rs_param_set, qmon_rs_param_get);
 
-struct Qmon;
+/// The live monitor, for parameter writes; null before init and after exit.
+/// Read and written under qmon's parameter lock.
+static LIVE: AtomicPtr<Monitor> = AtomicPtr::new(core::ptr::null_mut());
+
+/// Attaches or detaches the probes as `enabled` says; called under qmon's
+/// parameter lock, by parameter writes and by init.
+fn apply() -> Result {
+    // SAFETY: under the parameter lock the live monitor stays valid.
+    match unsafe { LIVE.load(Ordering::Relaxed).as_ref() } {
+        // SAFETY: every caller holds the parameter lock.
+        Some(m) => unsafe { m.apply(PARAMS.get("enabled") != 0) },
+        None => Ok(()),
+    }
+}
+params::export_params!(PARAMS, qmon_rs_param_set, qmon_rs_param_get, apply);
+
+/// Holds qmon's parameter lock while it lives.
+struct ParamLock;
+
+impl ParamLock {
+    fn lock() -> Self {
+        // SAFETY: no preconditions; process context.
+        unsafe { ffi::qmon_glue_param_lock() };
+        ParamLock
+    }
+}
+
+impl Drop for ParamLock {
+    fn drop(&mut self) {
+        // SAFETY: taken in `lock()`.
+        unsafe { ffi::qmon_glue_param_unlock() };
+    }
+}
+
+struct Qmon {
+    // Dropped first: unregistering waits for reads in flight.
+    files: Option<files::Files>,
+    monitor: Pin<KBox<Monitor>>,
+}
 
 impl kernel::Module for Qmon {
-    fn init(_module: &'static ThisModule) -> Result<Self> {
-        pr_info!("loaded (enabled={})\n", PARAMS.get("enabled"));
-        Ok(Qmon)
+    fn init(module: &'static ThisModule) -> Result<Self> {
+        let monitor = KBox::try_pin_init(Monitor::new()?, GFP_KERNEL)?;
+        monitor.table.update()?;
+        let m: *const Monitor = &*monitor;
+        // SAFETY: the monitor is freed only in `drop()`, after the files
+        // are unregistered.
+        let files = unsafe { files::Files::register(module, m)? };
+        // SAFETY: withdrawn in `drop()` before the monitor is freed, after
+        // the probes are detached.
+        unsafe { probes::publish(m) };
+        let this = Qmon {
+            files: Some(files),
+            monitor,
+        };
+        {
+            let _lock = ParamLock::lock();
+            LIVE.store(m.cast_mut(), Ordering::Relaxed);
+            apply()?;
+        }
+        pr_info!(
+            "loaded (enabled={}, {} cgroups, direct compaction {})\n",
+            PARAMS.get("enabled"),
+            this.monitor.table.count(),
+            if this.monitor.compact.load(Ordering::Relaxed) {
+                "timed"
+            } else {
+                "not timed"
+            }
+        );
+        Ok(this)
     }
 }
 
 impl Drop for Qmon {
     fn drop(&mut self) {
-        pr_info!("unloaded\n");
+        self.files = None;
+        {
+            let _lock = ParamLock::lock();
+            // SAFETY: we hold the parameter lock.
+            let _ = unsafe { self.monitor.apply(false) };
+            LIVE.store(core::ptr::null_mut(), Ordering::Relaxed);
+        }
+        // SAFETY: no preconditions; the probes that schedule updates are
+        // detached.
+        unsafe { ffi::qmon_glue_cancel_update() };
+        // SAFETY: withdrawing; nothing uses the monitor any more.
+        unsafe { probes::publish(core::ptr::null()) };
+        let lost = self.monitor.lost.load(Ordering::Relaxed);
+        pr_info!(
+            "unloaded ({} latencies not measured for lack of slots)\n",
+            lost
+        );
     }
 }

@@ -13,6 +13,10 @@ for m in cgroupfs qmon rue; do
 done
 expect_eq "version" "$(cat /sys/module/rue/version)" "$(cat /tests/VERSION)"
 modprobe -r rue qmon cgroupfs || fail "modprobe -r"
+# qmon uses cgroupfs's file API: depmod records the dependency.
+modprobe qmon || fail "modprobe qmon alone"
+[ -d /sys/module/cgroupfs ] || fail "modprobe qmon did not load cgroupfs"
+modprobe -r qmon cgroupfs || fail "modprobe -r qmon cgroupfs"
 modprobe rue prio_reclaim_ratio=9 || fail "modprobe with a parameter"
 expect_eq "parameter through modprobe" "$(cat /sys/module/rue/parameters/prio_reclaim_ratio)" 9
 modprobe -r rue

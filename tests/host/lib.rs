@@ -9,12 +9,16 @@
 mod cpus;
 #[path = "../../cgroupfs/diskstats.rs"]
 mod diskstats;
+#[path = "../../qmon/hist.rs"]
+mod hist;
 #[path = "../../common/kparam.rs"]
 mod kparam;
 #[path = "../../cgroupfs/meminfo.rs"]
 mod meminfo;
 #[path = "../../cgroupfs/procstat.rs"]
 mod procstat;
+#[path = "../../qmon/stamps.rs"]
+mod stamps;
 #[path = "../../common/textbuf.rs"]
 mod textbuf;
 #[path = "../../cgroupfs/viewpath.rs"]

@@ -1,0 +1,383 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Per-cgroup histograms, and the table that finds them by cgroup id.
+//!
+//! Every cgroup v2 cgroup has a [`CgStats`]: for each CPU, one histogram
+//! per series. An event is counted on the CPU that sees it, in the cgroup of
+//! the task (or request) and in each of its ancestors, so that a cgroup's
+//! numbers include its descendants' and a read sums over CPUs only.
+//!
+//! The table is a fixed array of hash chains. Probes look cgroups up without
+//! a lock, inside the RCU read-side critical section that a probe runs in.
+//! Entries are added and removed in process context under a mutex, by
+//! [`Table::update`], which compares the table with the live cgroups; a
+//! removed entry is freed after an RCU grace period. Events of a cgroup not
+//! (yet) in the table are counted in its nearest ancestor that is.
+
+use crate::ffi;
+use crate::hist::{CpuHist, Series, Snapshot, NR_SERIES};
+use core::ffi::c_void;
+use core::ptr;
+use core::sync::atomic::{AtomicPtr, AtomicU64, Ordering};
+use kernel::prelude::*;
+use kernel::sync::{new_mutex, Mutex};
+
+/// Hash chains in the table.
+const NR_CHAINS: usize = 1024;
+
+/// One CPU's histograms of a cgroup; aligned so that CPUs never share a
+/// cache line.
+#[repr(C, align(64))]
+pub(crate) struct CpuStats {
+    hist: [CpuHist; NR_SERIES],
+}
+
+/// The histograms of one cgroup.
+///
+/// # Invariants
+///
+/// `parent` is null for the root cgroup's entry and otherwise points to the
+/// entry of the cgroup's parent, which is freed only after this one.
+/// `cpus` has one element per possible CPU id.
+pub(crate) struct CgStats {
+    id: u64,
+    parent: *const CgStats,
+    /// The next entry of the hash chain; readers follow it under RCU.
+    next: AtomicPtr<CgStats>,
+    /// Update generation that last saw the cgroup alive (under the mutex).
+    seen: AtomicU64,
+    /// Link of the list of entries to free (under the mutex).
+    dead_next: AtomicPtr<CgStats>,
+    cpus: KVVec<CpuStats>,
+}
+
+impl CgStats {
+    fn new(id: u64, parent: *const CgStats, nr_cpus: usize, seen: u64) -> Result<KBox<Self>> {
+        let mut cpus = KVVec::with_capacity(nr_cpus, GFP_KERNEL | __GFP_ZERO)?;
+        // SAFETY: the capacity is `nr_cpus`, allocated zeroed, and all-zero
+        // bytes are a valid `CpuStats` (atomics at zero: empty histograms).
+        unsafe { cpus.set_len(nr_cpus) };
+        // INVARIANT: the caller passes the parent's entry (or null for the
+        // root), and `cpus` has `nr_cpus` elements.
+        Ok(KBox::new(
+            Self {
+                id,
+                parent,
+                next: AtomicPtr::new(ptr::null_mut()),
+                seen: AtomicU64::new(seen),
+                dead_next: AtomicPtr::new(ptr::null_mut()),
+                cpus,
+            },
+            GFP_KERNEL,
+        )?)
+    }
+
+    /// Counts a latency of `ns` in `series` on `cpu`, here and in every
+    /// ancestor.
+    pub(crate) fn record(&self, cpu: usize, series: Series, ns: u64) {
+        let atomic = series.shared_with_irq();
+        let mut s: *const CgStats = self;
+        while !s.is_null() {
+            // SAFETY: by the type invariant the ancestors outlive `self`.
+            let st = unsafe { &*s };
+            if let Some(c) = st.cpus.get(cpu) {
+                c.hist[series as usize].record(ns, atomic);
+            }
+            s = st.parent;
+        }
+    }
+
+    /// `series` summed over CPUs.
+    pub(crate) fn snapshot(&self, series: Series) -> Snapshot {
+        let mut snap = Snapshot::default();
+        for c in self.cpus.iter() {
+            c.hist[series as usize].add_to(&mut snap);
+        }
+        snap
+    }
+
+    /// The largest latency of `series` since the last call, over CPUs.
+    pub(crate) fn take_peak(&self, series: Series) -> u64 {
+        self.cpus
+            .iter()
+            .map(|c| c.hist[series as usize].take_peak())
+            .max()
+            .unwrap_or(0)
+    }
+}
+
+/// The process-context side of the table.
+struct Writer {
+    generation: u64,
+    /// How many entries the table holds.
+    len: usize,
+    /// Buffer for the glue's walk over cgroups.
+    walk: KVec<u8>,
+}
+
+/// Every cgroup's [`CgStats`], by id.
+///
+/// # Invariants
+///
+/// `chains` has `NR_CHAINS` heads of lists of entries allocated with
+/// `KBox`, owned by the table; an entry is reachable from its chain until
+/// it is freed, and freed only after an RCU grace period that follows its
+/// unlinking. `root` is null or the entry of the root cgroup, which is
+/// never removed.
+#[pin_data(PinnedDrop)]
+pub(crate) struct Table {
+    chains: KVVec<AtomicPtr<CgStats>>,
+    root: AtomicPtr<CgStats>,
+    nr_cpus: usize,
+    #[pin]
+    writer: Mutex<Writer>,
+}
+
+// SAFETY: the raw pointers are to entries the table owns; shared access goes
+// through atomics, and changes through the mutex.
+unsafe impl Send for Table {}
+// SAFETY: as above.
+unsafe impl Sync for Table {}
+
+fn chain_of(id: u64) -> usize {
+    (id.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 40) as usize % NR_CHAINS
+}
+
+impl Table {
+    /// An empty table; [`Table::update`] fills it.
+    pub(crate) fn new() -> Result<impl PinInit<Self, Error>> {
+        let mut chains = KVVec::with_capacity(NR_CHAINS, GFP_KERNEL)?;
+        for _ in 0..NR_CHAINS {
+            chains.push(AtomicPtr::new(ptr::null_mut()), GFP_KERNEL)?;
+        }
+        // SAFETY: no preconditions.
+        let nr_cpus = unsafe { ffi::qmon_glue_nr_cpu_ids() } as usize;
+        Ok(try_pin_init!(Self {
+            chains,
+            root: AtomicPtr::new(ptr::null_mut()),
+            nr_cpus,
+            writer <- new_mutex!(Writer {
+                generation: 0,
+                len: 0,
+                walk: KVec::new(),
+            }),
+        }))
+    }
+
+    /// The entry of cgroup `id`.
+    ///
+    /// # Safety
+    ///
+    /// The caller is in an RCU read-side critical section (a probe) or holds
+    /// the writer mutex, and drops the reference before leaving it.
+    unsafe fn lookup(&self, id: u64) -> Option<&CgStats> {
+        let mut p = self.chains[chain_of(id)].load(Ordering::Acquire);
+        while !p.is_null() {
+            // SAFETY: entries reachable from a chain are alive for the
+            // caller (the caller's guarantee and the type invariant).
+            let s = unsafe { &*p };
+            if s.id == id {
+                return Some(s);
+            }
+            p = s.next.load(Ordering::Acquire);
+        }
+        None
+    }
+
+    /// The entry that counts events of `cgrp` (id `id`): its own, or its
+    /// nearest ancestor's; the root's for a null `cgrp`.
+    ///
+    /// # Safety
+    ///
+    /// As for [`Table::lookup`]; `cgrp` is null or a cgroup that stays valid
+    /// for the call (probes pass one they hold under RCU).
+    pub(crate) unsafe fn find(&self, mut cgrp: *mut c_void, id: u64) -> Option<&CgStats> {
+        if cgrp.is_null() {
+            // SAFETY: by the type invariant `root` is null or an entry that
+            // lives as long as the table.
+            return unsafe { self.root.load(Ordering::Acquire).as_ref() };
+        }
+        // SAFETY: the caller's guarantee.
+        if let Some(s) = unsafe { self.lookup(id) } {
+            return Some(s);
+        }
+        loop {
+            // SAFETY: `cgrp` is valid, and so are its ancestors.
+            cgrp = unsafe { ffi::qmon_glue_cgroup_parent(cgrp) };
+            if cgrp.is_null() {
+                return None;
+            }
+            // SAFETY: `cgrp` is valid; the caller's guarantee for `lookup`.
+            if let Some(s) = unsafe { self.lookup(ffi::qmon_glue_cgroup_id(cgrp)) } {
+                return Some(s);
+            }
+        }
+    }
+
+    /// Calls `f` with the entry of cgroup `id`, bringing the table up to
+    /// date first if the cgroup is new to it. `ENOENT` for a cgroup that is
+    /// gone.
+    pub(crate) fn with<R>(&self, id: u64, f: impl FnOnce(&CgStats) -> R) -> Result<R> {
+        let mut w = self.writer.lock();
+        // SAFETY: we hold the writer mutex for the use of the reference.
+        if let Some(s) = unsafe { self.lookup(id) } {
+            return Ok(f(s));
+        }
+        self.update_locked(&mut w)?;
+        // SAFETY: as above.
+        unsafe { self.lookup(id) }.map(f).ok_or(ENOENT)
+    }
+
+    /// Adds entries for new cgroups and frees those of removed ones.
+    pub(crate) fn update(&self) -> Result {
+        let mut w = self.writer.lock();
+        self.update_locked(&mut w)
+    }
+
+    /// How many cgroups the table holds.
+    pub(crate) fn count(&self) -> usize {
+        self.writer.lock().len
+    }
+
+    fn walk(w: &mut Writer) -> Result<usize> {
+        loop {
+            let cap = w.walk.capacity();
+            // SAFETY: the buffer is valid for `cap` bytes of writes.
+            let need = unsafe { ffi::qmon_glue_cgroup_walk(w.walk.as_mut_ptr().cast(), cap) };
+            let need = usize::try_from(need).map_err(|_| EINVAL)?;
+            if need <= cap {
+                // SAFETY: the glue wrote the first `need` bytes, all of
+                // them initialised `u8`s.
+                unsafe { w.walk.set_len(need) };
+                return Ok(need);
+            }
+            w.walk = KVec::with_capacity(need + need / 4, GFP_KERNEL)?;
+        }
+    }
+
+    fn update_locked(&self, w: &mut Writer) -> Result {
+        Self::walk(w)?;
+        w.generation += 1;
+        let gen = w.generation;
+        let mut added = 0;
+        for rec in w.walk.chunks_exact(16) {
+            let word = |i: usize| {
+                let mut b = [0u8; 8];
+                b.copy_from_slice(&rec[i..i + 8]);
+                u64::from_ne_bytes(b)
+            };
+            let (id, pid) = (word(0), word(8));
+            // SAFETY: we hold the writer mutex.
+            if let Some(s) = unsafe { self.lookup(id) } {
+                s.seen.store(gen, Ordering::Relaxed);
+                continue;
+            }
+            let parent = if pid == 0 {
+                ptr::null()
+            } else {
+                // SAFETY: we hold the writer mutex. Parents come first in
+                // the walk; without one (no memory for it) the cgroup's
+                // events go to its nearest ancestor in the table.
+                match unsafe { self.lookup(pid) } {
+                    Some(p) => p as *const CgStats,
+                    None => continue,
+                }
+            };
+            let Ok(entry) = CgStats::new(id, parent, self.nr_cpus, gen) else {
+                // Counted in the nearest ancestor until the next update.
+                continue;
+            };
+            let p = KBox::into_raw(entry);
+            let head = &self.chains[chain_of(id)];
+            // SAFETY: `p` is ours until published by the store below.
+            unsafe {
+                (*p).next
+                    .store(head.load(Ordering::Relaxed), Ordering::Relaxed)
+            };
+            head.store(p, Ordering::Release);
+            if pid == 0 {
+                // INVARIANT: the root's entry, added once and never removed.
+                self.root.store(p, Ordering::Release);
+            }
+            added += 1;
+        }
+        w.len += added;
+        w.len -= self.sweep(gen);
+        Ok(())
+    }
+
+    /// Unlinks and frees the entries not seen in generation `gen`; returns
+    /// how many.
+    fn sweep(&self, gen: u64) -> usize {
+        let root = self.root.load(Ordering::Relaxed);
+        // An entry seen alive keeps its ancestors alive, so that parent
+        // pointers never dangle.
+        for head in self.chains.iter() {
+            let mut p = head.load(Ordering::Relaxed);
+            while !p.is_null() {
+                // SAFETY: entries in the chains are live; we hold the mutex.
+                let s = unsafe { &*p };
+                if s.seen.load(Ordering::Relaxed) == gen {
+                    let mut a = s.parent;
+                    // SAFETY: by the type invariant parents of live entries
+                    // are live.
+                    while let Some(e) = unsafe { a.as_ref() } {
+                        if e.seen.swap(gen, Ordering::Relaxed) == gen {
+                            break;
+                        }
+                        a = e.parent;
+                    }
+                }
+                p = s.next.load(Ordering::Relaxed);
+            }
+        }
+        let mut dead: *mut CgStats = ptr::null_mut();
+        let mut n = 0;
+        for head in self.chains.iter() {
+            let mut link: &AtomicPtr<CgStats> = head;
+            loop {
+                let p = link.load(Ordering::Relaxed);
+                // SAFETY: as above.
+                let Some(s) = (unsafe { p.as_ref() }) else {
+                    break;
+                };
+                if s.seen.load(Ordering::Relaxed) == gen || p == root {
+                    link = &s.next;
+                    continue;
+                }
+                // Readers on `s` still follow `s.next`, which stays.
+                link.store(s.next.load(Ordering::Relaxed), Ordering::Release);
+                s.dead_next.store(dead, Ordering::Relaxed);
+                dead = p;
+                n += 1;
+            }
+        }
+        if !dead.is_null() {
+            // SAFETY: no preconditions; process context.
+            unsafe { ffi::qmon_glue_synchronize_rcu() };
+        }
+        while !dead.is_null() {
+            // SAFETY: unlinked a grace period ago, so no reader holds it;
+            // it came from `KBox::into_raw`.
+            let b = unsafe { KBox::from_raw(dead) };
+            dead = b.dead_next.load(Ordering::Relaxed);
+        }
+        n
+    }
+}
+
+#[pinned_drop]
+impl PinnedDrop for Table {
+    fn drop(self: Pin<&mut Self>) {
+        // The probes are detached: nobody reads the chains any more.
+        for head in self.chains.iter() {
+            let mut p = head.swap(ptr::null_mut(), Ordering::Relaxed);
+            while !p.is_null() {
+                // SAFETY: by the type invariant entries came from
+                // `KBox::into_raw` and are owned by the table.
+                let b = unsafe { KBox::from_raw(p) };
+                p = b.next.load(Ordering::Relaxed);
+            }
+        }
+    }
+}

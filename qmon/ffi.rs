@@ -1,0 +1,27 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The C glue's functions (`glue.h`), declared once for the Rust side.
+//!
+//! Each is wrapped in a safe function or type where it is used; nothing
+//! else calls these directly.
+
+use core::ffi::{c_long, c_uint, c_void};
+
+extern "C" {
+    pub(crate) fn qmon_glue_nr_cpu_ids() -> c_uint;
+    pub(crate) fn qmon_glue_cpu() -> c_uint;
+    pub(crate) fn qmon_glue_synchronize_rcu();
+    pub(crate) fn qmon_glue_cgroup_parent(cgrp: *mut c_void) -> *mut c_void;
+    pub(crate) fn qmon_glue_cgroup_id(cgrp: *mut c_void) -> u64;
+    pub(crate) fn qmon_glue_cgroup_walk(buf: *mut c_void, size: usize) -> c_long;
+    pub(crate) fn qmon_glue_attach(compact: *mut bool) -> core::ffi::c_int;
+    pub(crate) fn qmon_glue_detach();
+    pub(crate) fn qmon_glue_cancel_update();
+    pub(crate) fn qmon_glue_param_lock();
+    pub(crate) fn qmon_glue_param_unlock();
+}
+
+/// `QMON_TASK_*` of `glue.h`: what the glue tells about a task.
+pub(crate) const TASK_IDLE: c_uint = 1;
+pub(crate) const TASK_IOWAIT: c_uint = 2;
+pub(crate) const TASK_PREEMPTED: c_uint = 4;

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The contract between qmon's C glue (glue.c) and its Rust side
+ * (prototypes repeated in ffi.rs). Pointers to tasks, requests and cgroups
+ * are opaque to Rust: it uses task and request addresses as keys only, and
+ * passes cgroup pointers back to the glue. Functions returning int return 0
+ * or a negative errno.
+ */
+#ifndef QMON_GLUE_H
+#define QMON_GLUE_H
+
+#include <linux/types.h>
+
+/* Implemented in C, called by Rust. */
+unsigned int qmon_glue_nr_cpu_ids(void);
+/* The current CPU; the caller cannot migrate (probe context). */
+unsigned int qmon_glue_cpu(void);
+void qmon_glue_synchronize_rcu(void);
+
+/* Parent of @cgrp, or NULL for the root; no reference, valid as @cgrp is. */
+void *qmon_glue_cgroup_parent(void *cgrp);
+u64 qmon_glue_cgroup_id(void *cgrp);
+/*
+ * Writes (u64 id, u64 parent id) records of every online cgroup of the
+ * default hierarchy, parents before children, the root first with parent
+ * id 0, into @buf; returns the bytes all of them need (the records are
+ * complete only when that is <= @size).
+ */
+long qmon_glue_cgroup_walk(void *buf, size_t size);
+
+/*
+ * Attaches every probe; on error none is attached. @compact is set when
+ * direct compaction is measured (it needs kretprobes).
+ */
+int qmon_glue_attach(bool *compact);
+/* After this returns no probe runs and none will run again. */
+void qmon_glue_detach(void);
+/* kernel_param_lock() of qmon: serialises with writes to its parameters. */
+void qmon_glue_param_lock(void);
+void qmon_glue_param_unlock(void);
+/* Waits for a cgroup update the probes scheduled, and runs none after. */
+void qmon_glue_cancel_update(void);
+
+/* Implemented in Rust, called by C: probes, in atomic context. */
+#define QMON_TASK_IDLE		1	/* the CPU's idle task */
+#define QMON_TASK_IOWAIT	2	/* in_iowait: sleeping for IO */
+#define QMON_TASK_PREEMPTED	4	/* switched out by preemption */
+void qmon_rs_switch(unsigned long prev, unsigned int prev_state,
+		    unsigned int prev_flags, unsigned long next,
+		    unsigned int next_flags, void *next_cgrp, u64 next_id,
+		    u64 now);
+void qmon_rs_wakeup(unsigned long task, bool new_task, void *cgrp, u64 id,
+		    u64 now);
+void qmon_rs_reclaim_begin(unsigned long task, bool memcg, u64 now);
+void qmon_rs_reclaim_end(unsigned long task, bool memcg, void *cgrp, u64 id,
+			 u64 now);
+void qmon_rs_compact(void *cgrp, u64 id, u64 start, u64 now);
+/* Block requests: times are ktime_get_ns(); @start_ns is the request's own
+ * start time, 0 when the block layer did not stamp it. @cgrp may be NULL. */
+void qmon_rs_rq_issue(unsigned long rq, u64 start_ns, u64 now);
+void qmon_rs_rq_requeue(unsigned long rq);
+void qmon_rs_rq_complete(unsigned long rq, unsigned int op,
+			 unsigned int nr_bytes, unsigned int rq_bytes,
+			 u64 start_ns, void *cgrp, u64 id, u64 now);
+/* Process context: cgroups were created or removed. */
+void qmon_rs_cgroups_changed(void);
+
+#endif /* QMON_GLUE_H */

@@ -1,0 +1,469 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The latency series qmon measures, their histograms and how they are shown.
+//!
+//! Pure logic, compiled into the module and on the host.
+//!
+//! Every series has one histogram per CPU: buckets, a sum and two maxima
+//! ([`CpuHist`]), written only by the CPU that owns it, summed on read into
+//! a [`Snapshot`]. Bucket bounds are powers of two in microseconds below
+//! 1 ms and powers of two in milliseconds from 1 ms up ([`BOUNDS_US`]), so
+//! that both the microsecond log2 histogram of `sli.hist` and the
+//! millisecond buckets of `sli.cpu`, `sli.memory` and `sli.io` (the ones
+//! OpenCloudOS shows: 0-1ms, 1-4ms, ... >=128ms) are exact sums of them.
+
+use core::fmt::{self, Write};
+use core::sync::atomic::{AtomicU64, Ordering::Relaxed};
+
+/// One latency series.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(usize)]
+pub(crate) enum Series {
+    /// Runnable to running: run-queue delay after a wakeup or a preemption.
+    SchedWait = 0,
+    /// Voluntary (interruptible) sleep.
+    SchedSleep,
+    /// Uninterruptible sleep, not for IO.
+    SchedBlock,
+    /// Uninterruptible sleep waiting for IO.
+    SchedIoBlock,
+    /// Direct reclaim on a system-wide shortage.
+    MemGlobalReclaim,
+    /// Direct reclaim of the task's memory cgroup (memory.max, memory.high).
+    MemMemcgReclaim,
+    /// Direct compaction.
+    MemCompact,
+    /// Block reads, submission to completion.
+    IoRead,
+    /// Block writes, submission to completion.
+    IoWrite,
+}
+
+/// How many series there are.
+pub(crate) const NR_SERIES: usize = 9;
+
+impl Series {
+    /// Every series, in the order files show them.
+    pub(crate) const ALL: [Series; NR_SERIES] = [
+        Series::SchedWait,
+        Series::SchedSleep,
+        Series::SchedBlock,
+        Series::SchedIoBlock,
+        Series::MemGlobalReclaim,
+        Series::MemMemcgReclaim,
+        Series::MemCompact,
+        Series::IoRead,
+        Series::IoWrite,
+    ];
+
+    /// The name files use.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Series::SchedWait => "schedlat_wait",
+            Series::SchedSleep => "schedlat_sleep",
+            Series::SchedBlock => "schedlat_block",
+            Series::SchedIoBlock => "schedlat_ioblock",
+            Series::MemGlobalReclaim => "memlat_global_direct_reclaim",
+            Series::MemMemcgReclaim => "memlat_memcg_direct_reclaim",
+            Series::MemCompact => "memlat_direct_compact",
+            Series::IoRead => "iolat_read",
+            Series::IoWrite => "iolat_write",
+        }
+    }
+
+    /// Whether this series may be recorded from interrupt context while the
+    /// same CPU records it from a task: block IO completes in hard and soft
+    /// interrupts and in tasks. Such series are updated with atomic
+    /// read-modify-write instructions, the others with plain loads and
+    /// stores.
+    pub(crate) fn shared_with_irq(self) -> bool {
+        matches!(self, Series::IoRead | Series::IoWrite)
+    }
+}
+
+/// The group of series a file shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Group {
+    Cpu,
+    Memory,
+    Io,
+}
+
+impl Group {
+    /// The series of the group.
+    pub(crate) fn series(self) -> &'static [Series] {
+        match self {
+            Group::Cpu => &Series::ALL[0..4],
+            Group::Memory => &Series::ALL[4..7],
+            Group::Io => &Series::ALL[7..9],
+        }
+    }
+}
+
+/// Upper bounds (exclusive) of the buckets, in microseconds; a last bucket
+/// holds everything from the largest bound up.
+pub(crate) const BOUNDS_US: [u64; 26] = [
+    1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1000, 2000, 4000, 8000, 16000, 32000, 64000, 128000,
+    256000, 512000, 1024000, 2048000, 4096000, 8192000, 16384000, 32768000,
+];
+
+/// How many buckets a histogram has.
+pub(crate) const NR_BUCKETS: usize = BOUNDS_US.len() + 1;
+
+/// The bucket of a latency of `ns` nanoseconds.
+pub(crate) fn bucket(ns: u64) -> usize {
+    let us = ns / 1000;
+    let i = if us < 1000 {
+        // [0,1) -> 0, [1,2) -> 1, [2,4) -> 2, ... [512,1000) -> 10.
+        (u64::BITS - us.leading_zeros()) as usize
+    } else {
+        // [1,2) ms -> 11, [2,4) ms -> 12, ...
+        let ms = us / 1000;
+        10 + (u64::BITS - ms.leading_zeros()) as usize
+    };
+    i.min(NR_BUCKETS - 1)
+}
+
+/// The millisecond buckets of `sli.cpu`, `sli.memory` and `sli.io`: label,
+/// and the range of [`bucket`] indices it sums.
+pub(crate) const MS_BUCKETS: [(&str, usize, usize); 8] = [
+    ("0-1ms", 0, 11),
+    ("1-4ms", 11, 13),
+    ("4-8ms", 13, 14),
+    ("8-16ms", 14, 15),
+    ("16-32ms", 15, 16),
+    ("32-64ms", 16, 17),
+    ("64-128ms", 17, 18),
+    (">=128ms", 18, NR_BUCKETS),
+];
+
+/// One CPU's histogram of one series.
+///
+/// All fields are atomics, so that readers on other CPUs may load them at
+/// any time; an all-zero value is an empty histogram.
+#[repr(C)]
+pub(crate) struct CpuHist {
+    buckets: [AtomicU64; NR_BUCKETS],
+    sum_ns: AtomicU64,
+    /// The largest latency since qmon started counting.
+    max_ns: AtomicU64,
+    /// The largest latency since the last read of `sli.max`.
+    peak_ns: AtomicU64,
+}
+
+/// Adds `v` to `a`. `atomic` is needed when another context of the same CPU
+/// may update `a` concurrently (see [`Series::shared_with_irq`]).
+fn add(a: &AtomicU64, v: u64, atomic: bool) {
+    if atomic {
+        a.fetch_add(v, Relaxed);
+    } else {
+        a.store(a.load(Relaxed).wrapping_add(v), Relaxed);
+    }
+}
+
+/// Raises `a` to `v` if it is smaller.
+fn raise(a: &AtomicU64, v: u64, atomic: bool) {
+    if atomic {
+        a.fetch_max(v, Relaxed);
+    } else if a.load(Relaxed) < v {
+        a.store(v, Relaxed);
+    }
+}
+
+impl CpuHist {
+    /// An empty histogram (for the host tests; the module's come zeroed).
+    #[cfg(test)]
+    pub(crate) fn new() -> Self {
+        Self {
+            buckets: [const { AtomicU64::new(0) }; NR_BUCKETS],
+            sum_ns: AtomicU64::new(0),
+            max_ns: AtomicU64::new(0),
+            peak_ns: AtomicU64::new(0),
+        }
+    }
+
+    /// Counts a latency of `ns`; see [`add`] for `atomic`.
+    pub(crate) fn record(&self, ns: u64, atomic: bool) {
+        add(&self.buckets[bucket(ns)], 1, atomic);
+        add(&self.sum_ns, ns, atomic);
+        raise(&self.max_ns, ns, atomic);
+        raise(&self.peak_ns, ns, atomic);
+    }
+
+    /// Returns the peak and restarts it.
+    pub(crate) fn take_peak(&self) -> u64 {
+        self.peak_ns.swap(0, Relaxed)
+    }
+
+    /// Adds this CPU's counts into `snap`.
+    pub(crate) fn add_to(&self, snap: &mut Snapshot) {
+        for (s, b) in snap.buckets.iter_mut().zip(self.buckets.iter()) {
+            *s = s.wrapping_add(b.load(Relaxed));
+        }
+        snap.sum_ns = snap.sum_ns.wrapping_add(self.sum_ns.load(Relaxed));
+        snap.max_ns = snap.max_ns.max(self.max_ns.load(Relaxed));
+    }
+}
+
+/// A histogram summed over CPUs.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Snapshot {
+    pub(crate) buckets: [u64; NR_BUCKETS],
+    pub(crate) sum_ns: u64,
+    pub(crate) max_ns: u64,
+}
+
+impl Snapshot {
+    /// How many latencies were counted.
+    pub(crate) fn count(&self) -> u64 {
+        self.buckets.iter().fold(0u64, |a, b| a.wrapping_add(*b))
+    }
+
+    /// The sum of buckets `lo..hi`.
+    fn range(&self, lo: usize, hi: usize) -> u64 {
+        self.buckets[lo..hi]
+            .iter()
+            .fold(0u64, |a, b| a.wrapping_add(*b))
+    }
+}
+
+/// Writes `series` in the format of `sli.cpu`, `sli.memory` and `sli.io`:
+///
+/// ```text
+/// schedlat_wait:
+/// 0-1ms: 1204
+/// 1-4ms: 17
+/// ...
+/// >=128ms: 0
+/// ```
+pub(crate) fn format_ms(w: &mut dyn Write, series: Series, snap: &Snapshot) -> fmt::Result {
+    writeln!(w, "{}:", series.name())?;
+    for (label, lo, hi) in MS_BUCKETS {
+        writeln!(w, "{}: {}", label, snap.range(lo, hi))?;
+    }
+    Ok(())
+}
+
+/// Writes `series` in the format of `sli.hist`: a header line with the
+/// count, sum and maximum, then one line per bucket with the cumulative
+/// count of latencies below its bound (`lt_us`), the last one `+Inf`:
+///
+/// ```text
+/// schedlat_wait count 1221 sum_ns 81234567 max_ns 3012345
+/// schedlat_wait lt_us 1 0
+/// schedlat_wait lt_us 2 3
+/// ...
+/// schedlat_wait lt_us +Inf 1221
+/// ```
+pub(crate) fn format_hist(w: &mut dyn Write, series: Series, snap: &Snapshot) -> fmt::Result {
+    let name = series.name();
+    writeln!(
+        w,
+        "{} count {} sum_ns {} max_ns {}",
+        name,
+        snap.count(),
+        snap.sum_ns,
+        snap.max_ns
+    )?;
+    let mut cum = 0u64;
+    for (i, n) in snap.buckets.iter().enumerate() {
+        cum = cum.wrapping_add(*n);
+        match BOUNDS_US.get(i) {
+            Some(b) => writeln!(w, "{} lt_us {} {}", name, b, cum)?,
+            None => writeln!(w, "{} lt_us +Inf {}", name, cum)?,
+        }
+    }
+    Ok(())
+}
+
+/// Writes one `sli.max` line: `schedlat_wait 3012 us`... in microseconds.
+pub(crate) fn format_max(w: &mut dyn Write, series: Series, peak_ns: u64) -> fmt::Result {
+    writeln!(w, "{} {}", series.name(), peak_ns / 1000)
+}
+
+/// What a task's scheduler state means for the sleep it starts, given the
+/// `prev_state` of the `sched_switch` tracepoint and the task's
+/// `in_iowait`. `None`: not a sleep qmon measures (a preempted task, a
+/// stopped, traced, parked or dead one, an idle kernel thread).
+pub(crate) fn sleep_series(state: u32, in_iowait: bool) -> Option<Series> {
+    // The kernel's task state bits (include/linux/sched.h), checked at
+    // build time by the C glue.
+    const INTERRUPTIBLE: u32 = 0x1;
+    const UNINTERRUPTIBLE: u32 = 0x2;
+    const NOLOAD: u32 = 0x400;
+    // Stopped, traced, dead, parked, frozen: not a wait for a resource.
+    const OTHER: u32 = 0x4 | 0x8 | 0x40 | 0x80 | 0x8000;
+    if state & OTHER != 0 {
+        None
+    } else if state & UNINTERRUPTIBLE != 0 {
+        if state & NOLOAD != 0 {
+            // TASK_IDLE: a kernel thread waiting for work.
+            None
+        } else if in_iowait {
+            Some(Series::SchedIoBlock)
+        } else {
+            Some(Series::SchedBlock)
+        }
+    } else if state & INTERRUPTIBLE != 0 {
+        Some(Series::SchedSleep)
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    extern crate std;
+    use std::string::String;
+
+    #[test]
+    fn buckets_follow_the_bounds() {
+        assert_eq!(bucket(0), 0);
+        assert_eq!(bucket(999), 0);
+        assert_eq!(bucket(1000), 1);
+        assert_eq!(bucket(1999), 1);
+        assert_eq!(bucket(2000), 2);
+        assert_eq!(bucket(511_999), 9);
+        assert_eq!(bucket(512_000), 10);
+        assert_eq!(bucket(999_999), 10);
+        assert_eq!(bucket(1_000_000), 11);
+        assert_eq!(bucket(1_999_999), 11);
+        assert_eq!(bucket(2_000_000), 12);
+        assert_eq!(bucket(128_000_000), 18);
+        assert_eq!(bucket(32_768_000_000), NR_BUCKETS - 1);
+        assert_eq!(bucket(u64::MAX), NR_BUCKETS - 1);
+        // Every value lands in the bucket whose bounds hold it.
+        for ns in [
+            0u64,
+            1,
+            999,
+            1000,
+            3_500,
+            700_000,
+            1_000_000,
+            5_000_000,
+            99_000_000_000,
+        ] {
+            let i = bucket(ns);
+            let us = ns / 1000;
+            let lo = if i == 0 { 0 } else { BOUNDS_US[i - 1] };
+            assert!(us >= lo, "{ns} ns below bucket {i}");
+            if let Some(hi) = BOUNDS_US.get(i) {
+                assert!(us < *hi, "{ns} ns above bucket {i}");
+            }
+        }
+    }
+
+    #[test]
+    fn ms_buckets_cover_every_bucket_once() {
+        let mut next = 0;
+        for (_, lo, hi) in MS_BUCKETS {
+            assert_eq!(lo, next);
+            assert!(hi > lo);
+            next = hi;
+        }
+        assert_eq!(next, NR_BUCKETS);
+        // The labels' bounds are the buckets' bounds.
+        assert_eq!(BOUNDS_US[MS_BUCKETS[1].1 - 1], 1000);
+        assert_eq!(BOUNDS_US[MS_BUCKETS[2].1 - 1], 4000);
+        assert_eq!(BOUNDS_US[MS_BUCKETS[7].1 - 1], 128000);
+    }
+
+    fn snapshot_of(values: &[u64]) -> Snapshot {
+        let h = CpuHist::new();
+        for v in values {
+            h.record(*v, false);
+        }
+        let mut s = Snapshot::default();
+        h.add_to(&mut s);
+        s
+    }
+
+    #[test]
+    fn record_and_sum_over_cpus() {
+        let a = CpuHist::new();
+        let b = CpuHist::new();
+        a.record(500, false);
+        a.record(3_000_000, false);
+        b.record(200_000_000, true);
+        let mut s = Snapshot::default();
+        a.add_to(&mut s);
+        b.add_to(&mut s);
+        assert_eq!(s.count(), 3);
+        assert_eq!(s.sum_ns, 203_000_500);
+        assert_eq!(s.max_ns, 200_000_000);
+        assert_eq!(a.take_peak(), 3_000_000);
+        assert_eq!(a.take_peak(), 0);
+        assert_eq!(b.take_peak(), 200_000_000);
+    }
+
+    #[test]
+    fn ms_format() {
+        let s = snapshot_of(&[
+            100,
+            900_000,
+            1_000_000,
+            3_999_999,
+            4_000_000,
+            127_999_999,
+            128_000_000,
+        ]);
+        let mut out = String::new();
+        format_ms(&mut out, Series::SchedWait, &s).unwrap();
+        assert_eq!(
+            out,
+            "schedlat_wait:\n0-1ms: 2\n1-4ms: 2\n4-8ms: 1\n8-16ms: 0\n16-32ms: 0\n\
+             32-64ms: 0\n64-128ms: 1\n>=128ms: 1\n"
+        );
+    }
+
+    #[test]
+    fn hist_format_is_cumulative() {
+        let s = snapshot_of(&[1500, 1500, 2_500_000]);
+        let mut out = String::new();
+        format_hist(&mut out, Series::IoRead, &s).unwrap();
+        let lines: std::vec::Vec<&str> = out.lines().collect();
+        assert_eq!(lines.len(), 1 + NR_BUCKETS);
+        assert_eq!(lines[0], "iolat_read count 3 sum_ns 2503000 max_ns 2500000");
+        assert_eq!(lines[1], "iolat_read lt_us 1 0");
+        assert_eq!(lines[2], "iolat_read lt_us 2 2");
+        assert_eq!(lines[12], "iolat_read lt_us 2000 2");
+        assert_eq!(lines[13], "iolat_read lt_us 4000 3");
+        assert_eq!(lines[NR_BUCKETS], "iolat_read lt_us +Inf 3");
+    }
+
+    #[test]
+    fn names_are_unique_and_indices_match() {
+        for s in Series::ALL {
+            assert_eq!(Series::ALL[s as usize], s);
+        }
+        let mut names: std::vec::Vec<&str> = Series::ALL.iter().map(|s| s.name()).collect();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), NR_SERIES);
+        let groups: usize = [Group::Cpu, Group::Memory, Group::Io]
+            .iter()
+            .map(|g| g.series().len())
+            .sum();
+        assert_eq!(groups, NR_SERIES);
+    }
+
+    #[test]
+    fn sleep_classes() {
+        assert_eq!(sleep_series(0, false), None);
+        assert_eq!(sleep_series(0x1, false), Some(Series::SchedSleep));
+        assert_eq!(sleep_series(0x1, true), Some(Series::SchedSleep));
+        assert_eq!(sleep_series(0x2, false), Some(Series::SchedBlock));
+        assert_eq!(sleep_series(0x2, true), Some(Series::SchedIoBlock));
+        // TASK_KILLABLE = WAKEKILL | UNINTERRUPTIBLE.
+        assert_eq!(sleep_series(0x100 | 0x2, false), Some(Series::SchedBlock));
+        // TASK_IDLE = NOLOAD | UNINTERRUPTIBLE.
+        assert_eq!(sleep_series(0x400 | 0x2, false), None);
+        // TASK_STOPPED, TASK_TRACED, TASK_DEAD, TASK_PARKED, TASK_FROZEN.
+        for s in [0x100 | 0x4, 0x8, 0x80, 0x40, 0x8000] {
+            assert_eq!(sleep_series(s, false), None);
+        }
+    }
+}

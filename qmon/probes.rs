@@ -1,0 +1,319 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! What each probe measures, and attaching and detaching them.
+//!
+//! The C glue's probes call the `qmon_rs_*` functions below with what the
+//! event carries. Latencies whose start and end are different events keep
+//! their start in [`Stamps`]:
+//!
+//! - a task switched out while runnable (preempted), woken, or new is
+//!   stamped "queued"; when it is switched in, the time since is
+//!   `schedlat_wait`;
+//! - a task switched out asleep is stamped with the kind of sleep
+//!   ([`sleep_series`]); when it is woken, the time since is that series,
+//!   and it is stamped "queued";
+//! - direct reclaim, global or of a memory cgroup, is stamped at its begin
+//!   tracepoint and measured at its end;
+//! - a block request is measured from its own start time (stamped by the
+//!   block layer when the request was allocated for the IO submitted) or,
+//!   when the block layer keeps none, from its issue to the driver;
+//! - direct compaction is timed by a return probe in the glue.
+//!
+//! Probes run in atomic context: they take no lock, allocate nothing, and
+//! only touch per-CPU histograms and the start-time slots.
+
+use crate::cgstats::Table;
+use crate::ffi;
+use crate::hist::{sleep_series, Series};
+use crate::stamps::{Slot, Stamps};
+use core::ffi::{c_uint, c_void};
+use core::sync::atomic::{AtomicBool, AtomicPtr, AtomicU64, Ordering};
+use kernel::prelude::*;
+
+/// Start-time slots: 64 Ki (1 MiB), so many sleeping tasks at once.
+const NR_SLOTS: usize = 1 << 16;
+
+/// Tags of task stamps.
+const QUEUED: u8 = 1;
+const SLEEP_TAG_BASE: u8 = 2;
+
+fn sleep_tag(s: Series) -> u8 {
+    SLEEP_TAG_BASE + (s as usize - Series::SchedSleep as usize) as u8
+}
+
+fn tag_sleep(tag: u8) -> Option<Series> {
+    match tag.checked_sub(SLEEP_TAG_BASE)? {
+        0 => Some(Series::SchedSleep),
+        1 => Some(Series::SchedBlock),
+        2 => Some(Series::SchedIoBlock),
+        _ => None,
+    }
+}
+
+/// Keys of reclaim stamps: the task's address with a low bit (tasks are
+/// cache-line aligned, so these never equal another object's address).
+fn reclaim_key(task: usize, memcg: bool) -> usize {
+    task | if memcg { 2 } else { 1 }
+}
+
+/// What the probes use.
+#[pin_data]
+pub(crate) struct Monitor {
+    #[pin]
+    pub(crate) table: Table,
+    slots: KVVec<Slot>,
+    /// Whether the probes are attached (changed under the parameter lock).
+    attached: AtomicBool,
+    /// Whether direct compaction is timed.
+    pub(crate) compact: AtomicBool,
+    /// Latencies not measured because their start found no free slot.
+    pub(crate) lost: AtomicU64,
+}
+
+impl Monitor {
+    pub(crate) fn new() -> Result<impl PinInit<Self, Error>> {
+        let mut slots = KVVec::with_capacity(NR_SLOTS, GFP_KERNEL | __GFP_ZERO)?;
+        // SAFETY: the capacity is `NR_SLOTS`, allocated zeroed, and a zeroed
+        // `Slot` is a valid free slot.
+        unsafe { slots.set_len(NR_SLOTS) };
+        Ok(try_pin_init!(Self {
+            table <- Table::new()?,
+            slots,
+            attached: AtomicBool::new(false),
+            compact: AtomicBool::new(false),
+            lost: AtomicU64::new(0),
+        }))
+    }
+
+    fn stamps(&self) -> Stamps<'_> {
+        // NR_SLOTS is a power of two larger than a bucket.
+        Stamps::new(&self.slots).expect("NR_SLOTS is a power of two")
+    }
+
+    fn put(&self, key: usize, tag: u8, time: u64) {
+        if !self.stamps().put(key, tag, time) {
+            self.lost.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    /// Counts `ns` for the cgroup `cgrp` (`id`).
+    ///
+    /// # Safety
+    ///
+    /// Called from a probe, with `cgrp` null or valid for the call.
+    unsafe fn record(&self, cgrp: *mut c_void, id: u64, series: Series, ns: u64) {
+        // SAFETY: probes run in an RCU read-side critical section and keep
+        // `cgrp` valid; the reference does not leave this function.
+        if let Some(s) = unsafe { self.table.find(cgrp, id) } {
+            // SAFETY: no preconditions; probes cannot migrate.
+            let cpu = unsafe { ffi::qmon_glue_cpu() } as usize;
+            s.record(cpu, series, ns);
+        }
+    }
+
+    /// Attaches or detaches the probes as `enabled` says.
+    ///
+    /// # Safety
+    ///
+    /// The caller holds qmon's parameter lock.
+    pub(crate) unsafe fn apply(&self, enabled: bool) -> Result {
+        if enabled == self.attached.load(Ordering::Relaxed) {
+            return Ok(());
+        }
+        if enabled {
+            self.table.update()?;
+            // Stamps left from before a detach are stale: no probe runs now.
+            self.stamps().clear();
+            let mut compact = false;
+            // SAFETY: the probes only use the published monitor.
+            kernel::error::to_result(unsafe { ffi::qmon_glue_attach(&mut compact) })?;
+            self.compact.store(compact, Ordering::Relaxed);
+        } else {
+            // SAFETY: attached, as `attached` says.
+            unsafe { ffi::qmon_glue_detach() };
+        }
+        self.attached.store(enabled, Ordering::Relaxed);
+        Ok(())
+    }
+}
+
+/// The monitor the probes use, published while they may run.
+static MONITOR: AtomicPtr<Monitor> = AtomicPtr::new(core::ptr::null_mut());
+
+/// Publishes `m` to the probes, or withdraws it (null).
+///
+/// # Safety
+///
+/// A published monitor stays valid until it is withdrawn and the probes are
+/// detached.
+pub(crate) unsafe fn publish(m: *const Monitor) {
+    MONITOR.store(m.cast_mut(), Ordering::Release);
+}
+
+/// The published monitor.
+fn monitor() -> Option<&'static Monitor> {
+    // SAFETY: by `publish`'s contract the monitor outlives every probe call,
+    // which is where this reference is used.
+    unsafe { MONITOR.load(Ordering::Acquire).as_ref() }
+}
+
+/// Probe of `sched_switch`.
+#[allow(clippy::too_many_arguments)]
+#[no_mangle]
+pub(crate) extern "C" fn qmon_rs_switch(
+    prev: usize,
+    prev_state: c_uint,
+    prev_flags: c_uint,
+    next: usize,
+    next_flags: c_uint,
+    next_cgrp: *mut c_void,
+    next_id: u64,
+    now: u64,
+) {
+    let Some(m) = monitor() else { return };
+    let stamps = m.stamps();
+    if prev_flags & ffi::TASK_IDLE == 0 {
+        // A preempted task stays runnable whatever state it was entering.
+        let runnable = prev_state == 0 || prev_flags & ffi::TASK_PREEMPTED != 0;
+        if runnable {
+            m.put(prev, QUEUED, now);
+        } else if let Some(s) = sleep_series(prev_state, prev_flags & ffi::TASK_IOWAIT != 0) {
+            m.put(prev, sleep_tag(s), now);
+        } else {
+            stamps.take(prev);
+        }
+    }
+    if next_flags & ffi::TASK_IDLE == 0 {
+        if let Some((QUEUED, t)) = stamps.take(next) {
+            // SAFETY: a probe, passing the glue's cgroup.
+            unsafe { m.record(next_cgrp, next_id, Series::SchedWait, now.saturating_sub(t)) };
+        }
+    }
+}
+
+/// Probe of `sched_wakeup` and `sched_wakeup_new`.
+#[no_mangle]
+pub(crate) extern "C" fn qmon_rs_wakeup(
+    task: usize,
+    new_task: bool,
+    cgrp: *mut c_void,
+    id: u64,
+    now: u64,
+) {
+    let Some(m) = monitor() else { return };
+    if new_task {
+        m.put(task, QUEUED, now);
+        return;
+    }
+    // Only a task stamped asleep: a wakeup of a task that had not yet
+    // switched out measures nothing.
+    let Some((tag, t)) = m.stamps().get(task) else {
+        return;
+    };
+    if let Some(s) = tag_sleep(tag) {
+        // SAFETY: a probe, passing the glue's cgroup.
+        unsafe { m.record(cgrp, id, s, now.saturating_sub(t)) };
+        m.put(task, QUEUED, now);
+    }
+}
+
+/// Probe of `mm_vmscan_direct_reclaim_begin` and `_memcg_reclaim_begin`.
+#[no_mangle]
+pub(crate) extern "C" fn qmon_rs_reclaim_begin(task: usize, memcg: bool, now: u64) {
+    if let Some(m) = monitor() {
+        m.put(reclaim_key(task, memcg), 0, now);
+    }
+}
+
+/// Probe of `mm_vmscan_direct_reclaim_end` and `_memcg_reclaim_end`.
+#[no_mangle]
+pub(crate) extern "C" fn qmon_rs_reclaim_end(
+    task: usize,
+    memcg: bool,
+    cgrp: *mut c_void,
+    id: u64,
+    now: u64,
+) {
+    let Some(m) = monitor() else { return };
+    if let Some((_, t)) = m.stamps().take(reclaim_key(task, memcg)) {
+        let s = if memcg {
+            Series::MemMemcgReclaim
+        } else {
+            Series::MemGlobalReclaim
+        };
+        // SAFETY: a probe, passing the glue's cgroup.
+        unsafe { m.record(cgrp, id, s, now.saturating_sub(t)) };
+    }
+}
+
+/// Return probe of direct compaction.
+#[no_mangle]
+pub(crate) extern "C" fn qmon_rs_compact(cgrp: *mut c_void, id: u64, start: u64, now: u64) {
+    if let Some(m) = monitor() {
+        // SAFETY: a probe, passing the glue's cgroup.
+        unsafe { m.record(cgrp, id, Series::MemCompact, now.saturating_sub(start)) };
+    }
+}
+
+/// Probe of `block_rq_issue`.
+#[no_mangle]
+pub(crate) extern "C" fn qmon_rs_rq_issue(rq: usize, start_ns: u64, now: u64) {
+    let Some(m) = monitor() else { return };
+    if start_ns == 0 {
+        m.put(rq, 0, now);
+    }
+}
+
+/// Probe of `block_rq_requeue`: the request will be issued again.
+#[no_mangle]
+pub(crate) extern "C" fn qmon_rs_rq_requeue(rq: usize) {
+    if let Some(m) = monitor() {
+        m.stamps().take(rq);
+    }
+}
+
+/// Probe of `block_rq_complete`.
+#[allow(clippy::too_many_arguments)]
+#[no_mangle]
+pub(crate) extern "C" fn qmon_rs_rq_complete(
+    rq: usize,
+    op: c_uint,
+    nr_bytes: c_uint,
+    rq_bytes: c_uint,
+    start_ns: u64,
+    cgrp: *mut c_void,
+    id: u64,
+    now: u64,
+) {
+    let Some(m) = monitor() else { return };
+    // A partial completion: the request goes on.
+    if nr_bytes < rq_bytes {
+        return;
+    }
+    let start = if start_ns != 0 {
+        Some(start_ns)
+    } else {
+        m.stamps().take(rq).map(|(_, t)| t)
+    };
+    // REQ_OP_READ and REQ_OP_WRITE; flushes, discards and the like are not
+    // reads or writes of data.
+    let series = match op {
+        0 => Series::IoRead,
+        1 => Series::IoWrite,
+        _ => return,
+    };
+    if let Some(start) = start {
+        // SAFETY: a probe, passing the glue's cgroup (or null).
+        unsafe { m.record(cgrp, id, series, now.saturating_sub(start)) };
+    }
+}
+
+/// Run by the glue's work item after cgroups were created or removed.
+#[no_mangle]
+pub(crate) extern "C" fn qmon_rs_cgroups_changed() {
+    if let Some(m) = monitor() {
+        // Without memory for an entry, the cgroup is counted in its parent
+        // until the next update.
+        let _ = m.table.update();
+    }
+}
