@@ -45,6 +45,7 @@ mod fs_type;
 mod kio;
 mod load;
 mod meminfo;
+mod notify;
 mod openfile;
 mod procstat;
 mod registry;

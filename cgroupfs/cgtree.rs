@@ -11,10 +11,12 @@
 use crate::builtin;
 use crate::cgroup::Cgroup;
 use crate::ffi;
+use crate::notify;
 use crate::openfile::{self, OpenFile};
 use crate::registry::{Registration, Source};
 use crate::views::{state, State, Text};
 use core::ffi::{c_char, c_int, c_long, c_uchar, c_ulong, c_void, CStr};
+use core::sync::atomic::AtomicU64;
 use kernel::prelude::*;
 use kernel::sync::Arc;
 use kernel::uaccess::UserSlice;
@@ -201,6 +203,13 @@ pub(crate) struct CgTarget {
     cg: Cgroup,
 }
 
+impl CgTarget {
+    /// The file's key and the cgroup's id, which notifications name.
+    pub(crate) fn notify_key(&self) -> (usize, u64) {
+        (self.reg.key(self.index), self.cg.id())
+    }
+}
+
 impl Drop for CgTarget {
     fn drop(&mut self) {
         let owner = self.reg.owner();
@@ -317,9 +326,11 @@ pub(crate) unsafe extern "C" fn cgroupfs_rs_cg_open(
         if read {
             show(state, &target.reg, index, &target.cg, &mut text)?;
         }
+        let seen = AtomicU64::new(notify::generation(target.reg.key(index), target.cg.id()));
         Ok(OpenFile {
             text: text.0,
             target: Some(target),
+            seen,
         })
     })();
     // SAFETY: the caller passes a writable pointer.

@@ -11,6 +11,8 @@ use core::ffi::{c_char, c_int, c_long, c_longlong, c_ulong, c_void};
 
 extern "C" {
     pub(crate) fn cgroupfs_glue_register_fs() -> c_int;
+    pub(crate) fn cgroupfs_glue_poll_wait(file: *mut c_void, pt: *mut c_void);
+    pub(crate) fn cgroupfs_glue_notify_wake();
     pub(crate) fn cgroupfs_glue_unregister_fs();
     pub(crate) fn cgroupfs_glue_create_mount_point() -> c_int;
     pub(crate) fn cgroupfs_glue_remove_mount_point();

@@ -21,6 +21,7 @@
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/pagemap.h>
+#include <linux/poll.h>
 #include <linux/psi.h>
 #include <linux/timekeeping.h>
 #include <linux/tracepoint.h>
@@ -257,11 +258,32 @@ static ssize_t cgroupfs_cg_write(struct file *file, const char __user *buf,
 				    count);
 }
 
+/* Pollers of per-cgroup files, woken by cgroupfs_notify(). */
+static DECLARE_WAIT_QUEUE_HEAD(cgroupfs_notify_wq);
+
+void cgroupfs_glue_poll_wait(void *file, void *pt)
+{
+	poll_wait(file, &cgroupfs_notify_wq, pt);
+}
+
+void cgroupfs_glue_notify_wake(void)
+{
+	wake_up_interruptible_all(&cgroupfs_notify_wq);
+}
+
+static __poll_t cgroupfs_cg_poll(struct file *file, poll_table *pt)
+{
+	if (cgroupfs_rs_cg_poll(file->private_data, file, pt))
+		return DEFAULT_POLLMASK | EPOLLPRI | EPOLLERR;
+	return DEFAULT_POLLMASK;
+}
+
 static const struct file_operations cgroupfs_cg_file_fops = {
 	.owner		= THIS_MODULE,
 	.open		= cgroupfs_cg_open,
 	.read		= cgroupfs_file_read,
 	.write		= cgroupfs_cg_write,
+	.poll		= cgroupfs_cg_poll,
 	.release	= cgroupfs_file_release,
 	.llseek		= default_llseek,
 };
@@ -428,6 +450,7 @@ void cgroupfs_glue_module_put(void *owner)
 /* The registration API other modules call (common/cgroupfs_api.h). */
 EXPORT_SYMBOL_GPL(cgroupfs_register_files);
 EXPORT_SYMBOL_GPL(cgroupfs_unregister_files);
+EXPORT_SYMBOL_GPL(cgroupfs_notify);
 
 static int cgroupfs_fill_super(struct super_block *sb, struct fs_context *fc)
 {

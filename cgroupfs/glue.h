@@ -11,6 +11,9 @@
 #include <linux/types.h>
 
 /* Implemented in C, called by Rust. */
+/* poll_wait() on the queue that cgroupfs_glue_notify_wake() wakes. */
+void cgroupfs_glue_poll_wait(void *file, void *pt);
+void cgroupfs_glue_notify_wake(void);
 int cgroupfs_glue_register_fs(void);
 void cgroupfs_glue_unregister_fs(void);
 int cgroupfs_glue_create_mount_point(void);
@@ -98,6 +101,8 @@ int cgroupfs_rs_cg_lookup(void *dir, const unsigned char *name, void **child,
 int cgroupfs_rs_cg_readdir(void *dir, void *ctx, long long from);
 int cgroupfs_rs_cg_dir_valid(void *dir);
 int cgroupfs_rs_cg_file_valid(unsigned long key);
+/* Whether a notification came since the last poll that reported one. */
+bool cgroupfs_rs_cg_poll(void *private, void *file, void *pt);
 int cgroupfs_rs_cg_open(unsigned long key, void *cgrp, bool read, bool write,
 			void **private);
 long cgroupfs_rs_cg_write(void *private, unsigned long ubuf, size_t len);

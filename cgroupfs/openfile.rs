@@ -8,6 +8,7 @@
 
 use crate::cgtree::CgTarget;
 use core::ffi::{c_int, c_void};
+use core::sync::atomic::AtomicU64;
 use kernel::prelude::*;
 
 /// What `file->private_data` of a cgroupfs file points to.
@@ -16,6 +17,9 @@ pub(crate) struct OpenFile {
     pub(crate) text: KVVec<u8>,
     /// For a per-cgroup file: its registration and cgroup.
     pub(crate) target: Option<CgTarget>,
+    /// The notification generation `poll()` last reported (see
+    /// `notify.rs`).
+    pub(crate) seen: AtomicU64,
 }
 
 /// Hands an opened file to the C glue through `*private`, or the errno.

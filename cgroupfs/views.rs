@@ -463,6 +463,7 @@ pub(crate) unsafe extern "C" fn cgroupfs_rs_view_open(
         Ok(OpenFile {
             text: text.0,
             target: None,
+            seen: core::sync::atomic::AtomicU64::new(0),
         })
     })();
     // SAFETY: the caller guarantees `private` is writable.
