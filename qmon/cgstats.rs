@@ -15,10 +15,10 @@
 //! (yet) in the table are counted in its nearest ancestor that is.
 
 use crate::ffi;
-use crate::hist::{CpuHist, Series, Snapshot, NR_SERIES};
+use crate::hist::{Control, CpuHist, Series, Snapshot, NR_SERIES};
 use core::ffi::c_void;
 use core::ptr;
-use core::sync::atomic::{AtomicPtr, AtomicU64, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicPtr, AtomicU64, Ordering};
 use kernel::prelude::*;
 use kernel::sync::{new_mutex, Mutex};
 
@@ -49,6 +49,23 @@ pub(crate) struct CgStats {
     /// Link of the list of entries to free (under the mutex).
     dead_next: AtomicPtr<CgStats>,
     cpus: KVVec<CpuStats>,
+    /// `sli.control`: per series, the threshold in ns (0: none) and the
+    /// count of latencies at or above it that makes a notification.
+    thresholds: [AtomicU64; NR_SERIES],
+    counts: [AtomicU64; NR_SERIES],
+    /// Per series, latencies at or above the threshold since it was set.
+    over: [AtomicU64; NR_SERIES],
+    /// A count was reached since the last notification.
+    notify: AtomicBool,
+}
+
+/// What counting a latency found.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct Crossing {
+    /// The latency reached the threshold of its cgroup or an ancestor.
+    pub(crate) over: bool,
+    /// ... and made a count complete there: pollers are to be notified.
+    pub(crate) notify: bool,
 }
 
 impl CgStats {
@@ -67,24 +84,88 @@ impl CgStats {
                 seen: AtomicU64::new(seen),
                 dead_next: AtomicPtr::new(ptr::null_mut()),
                 cpus,
+                thresholds: [const { AtomicU64::new(0) }; NR_SERIES],
+                counts: [const { AtomicU64::new(1) }; NR_SERIES],
+                over: [const { AtomicU64::new(0) }; NR_SERIES],
+                notify: AtomicBool::new(false),
             },
             GFP_KERNEL,
         )?)
     }
 
     /// Counts a latency of `ns` in `series` on `cpu`, here and in every
-    /// ancestor.
-    pub(crate) fn record(&self, cpu: usize, series: Series, ns: u64) {
+    /// ancestor, and checks it against each one's threshold.
+    pub(crate) fn record(&self, cpu: usize, series: Series, ns: u64) -> Crossing {
         let atomic = series.shared_with_irq();
+        let i = series as usize;
+        let mut crossing = Crossing::default();
         let mut s: *const CgStats = self;
         while !s.is_null() {
             // SAFETY: by the type invariant the ancestors outlive `self`.
             let st = unsafe { &*s };
             if let Some(c) = st.cpus.get(cpu) {
-                c.hist[series as usize].record(ns, atomic);
+                c.hist[i].record(ns, atomic);
+            }
+            let threshold = st.thresholds[i].load(Ordering::Relaxed);
+            if threshold != 0 && ns >= threshold {
+                crossing.over = true;
+                // Rare (thresholds are set above the usual): a shared
+                // counter is fine here.
+                let n = st.over[i].fetch_add(1, Ordering::Relaxed) + 1;
+                if n % st.counts[i].load(Ordering::Relaxed).max(1) == 0 {
+                    st.notify.store(true, Ordering::Release);
+                    crossing.notify = true;
+                }
             }
             s = st.parent;
         }
+        crossing
+    }
+
+    /// Writes the ids of this cgroup and its ancestors into `ids`, the root
+    /// last (dropping middle levels that do not fit); returns how many.
+    pub(crate) fn chain(&self, ids: &mut [u64]) -> usize {
+        let mut n = 0;
+        let mut s: *const CgStats = self;
+        // SAFETY: by the type invariant the ancestors outlive `self`.
+        while let Some(st) = unsafe { s.as_ref() } {
+            if n < ids.len() {
+                n += 1;
+            }
+            // The last slot ends up holding the root.
+            ids[n - 1] = st.id;
+            s = st.parent;
+        }
+        n
+    }
+
+    /// The `sli.control` setting of `series`.
+    pub(crate) fn control(&self, series: Series) -> Control {
+        let i = series as usize;
+        Control {
+            series,
+            threshold_us: self.thresholds[i].load(Ordering::Relaxed) / 1000,
+            count: self.counts[i].load(Ordering::Relaxed),
+        }
+    }
+
+    /// Sets a threshold and count, and restarts counting latencies over it.
+    pub(crate) fn set_control(&self, c: &Control) {
+        let i = c.series as usize;
+        self.thresholds[i].store(0, Ordering::Relaxed);
+        self.counts[i].store(c.count, Ordering::Relaxed);
+        self.over[i].store(0, Ordering::Relaxed);
+        self.thresholds[i].store(c.threshold_us * 1000, Ordering::Relaxed);
+    }
+
+    /// Latencies of `series` at or above the threshold since it was set.
+    pub(crate) fn over(&self, series: Series) -> u64 {
+        self.over[series as usize].load(Ordering::Relaxed)
+    }
+
+    /// The cgroup's id.
+    pub(crate) fn id(&self) -> u64 {
+        self.id
     }
 
     /// `series` summed over CPUs.
@@ -226,6 +307,22 @@ impl Table {
         self.update_locked(&mut w)?;
         // SAFETY: as above.
         unsafe { self.lookup(id) }.map(f).ok_or(ENOENT)
+    }
+
+    /// Calls `f` with the id of every cgroup whose count was reached since
+    /// the last call.
+    pub(crate) fn take_notified(&self, mut f: impl FnMut(u64)) {
+        let _w = self.writer.lock();
+        for head in self.chains.iter() {
+            let mut p = head.load(Ordering::Acquire);
+            // SAFETY: entries in the chains are live while we hold the mutex.
+            while let Some(s) = unsafe { p.as_ref() } {
+                if s.notify.swap(false, Ordering::Acquire) {
+                    f(s.id);
+                }
+                p = s.next.load(Ordering::Acquire);
+            }
+        }
     }
 
     /// Adds entries for new cgroups and frees those of removed ones.

@@ -5,16 +5,24 @@
 //! Each is wrapped in a safe function or type where it is used; nothing
 //! else calls these directly.
 
-use core::ffi::{c_long, c_uint, c_void};
+use core::ffi::{c_char, c_int, c_long, c_uint, c_ulong, c_void};
 
 extern "C" {
     pub(crate) fn qmon_glue_nr_cpu_ids() -> c_uint;
     pub(crate) fn qmon_glue_cpu() -> c_uint;
     pub(crate) fn qmon_glue_synchronize_rcu();
+    pub(crate) fn qmon_glue_ktime() -> u64;
+    pub(crate) fn qmon_glue_task(task: *mut c_void, comm: *mut c_char) -> c_uint;
+    pub(crate) fn qmon_glue_stack(task: *mut c_void, store: *mut c_ulong, size: c_uint) -> c_uint;
+    pub(crate) fn qmon_glue_symbol(addr: c_ulong, buf: *mut c_char, len: usize) -> c_int;
+    pub(crate) fn qmon_glue_cgroup_path(id: u64, buf: *mut c_char, len: usize) -> c_int;
+    pub(crate) fn qmon_glue_capable_sys_admin() -> bool;
+    pub(crate) fn qmon_glue_kick();
+    pub(crate) fn qmon_glue_cancel_notify();
     pub(crate) fn qmon_glue_cgroup_parent(cgrp: *mut c_void) -> *mut c_void;
     pub(crate) fn qmon_glue_cgroup_id(cgrp: *mut c_void) -> u64;
     pub(crate) fn qmon_glue_cgroup_walk(buf: *mut c_void, size: usize) -> c_long;
-    pub(crate) fn qmon_glue_attach(compact: *mut bool) -> core::ffi::c_int;
+    pub(crate) fn qmon_glue_attach(compact: *mut bool) -> c_int;
     pub(crate) fn qmon_glue_detach();
     pub(crate) fn qmon_glue_cancel_update();
     pub(crate) fn qmon_glue_param_lock();

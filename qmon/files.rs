@@ -5,10 +5,12 @@
 
 use crate::cgroupfs_api::CgroupfsFile;
 use crate::cgstats::CgStats;
-use crate::hist::{self, Group, Series};
+use crate::events;
+use crate::ffi;
+use crate::hist::{self, ControlError, Group, Series};
 use crate::probes::Monitor;
 use crate::textbuf::TextBuf;
-use core::ffi::{c_char, c_long, c_uint, c_void, CStr};
+use core::ffi::{c_char, c_long, c_uint, c_ulong, c_void, CStr};
 use core::fmt;
 use core::ptr::NonNull;
 use kernel::prelude::*;
@@ -20,6 +22,7 @@ extern "C" {
         nr: c_uint,
     ) -> *mut c_void;
     fn cgroupfs_unregister_files(handle: *mut c_void);
+    fn cgroupfs_notify(handle: *mut c_void, index: c_uint, id: u64);
 }
 
 /// What a file shows.
@@ -31,17 +34,64 @@ enum Kind {
     Hist,
     /// Every series' maximum since the last read.
     Max,
+    /// Thresholds and counts, read and written.
+    Control,
+    /// Latencies over the thresholds; pollable.
+    Monitor,
+    /// The event buffer, as seen from the cgroup.
+    Events,
 }
 
-const FILES: [(&CStr, Kind); 5] = [
-    (c"sli.cpu", Kind::Ms(Group::Cpu)),
-    (c"sli.memory", Kind::Ms(Group::Memory)),
-    (c"sli.io", Kind::Ms(Group::Io)),
-    (c"sli.hist", Kind::Hist),
-    (c"sli.max", Kind::Max),
+const FILES: [(&CStr, Kind, u16); 8] = [
+    (c"sli.cpu", Kind::Ms(Group::Cpu), 0o444),
+    (c"sli.memory", Kind::Ms(Group::Memory), 0o444),
+    (c"sli.io", Kind::Ms(Group::Io), 0o444),
+    (c"sli.hist", Kind::Hist, 0o444),
+    (c"sli.max", Kind::Max, 0o444),
+    (c"sli.control", Kind::Control, 0o644),
+    (c"sli.monitor", Kind::Monitor, 0o444),
+    (c"sli.events", Kind::Events, 0o444),
 ];
 
-fn render(w: &mut dyn fmt::Write, kind: Kind, s: &CgStats) -> fmt::Result {
+/// The index of `sli.monitor` in [`FILES`], which notifications name.
+const MONITOR_INDEX: c_uint = 6;
+
+/// Tells the pollers of `sli.monitor` of cgroup `id` that a count was
+/// reached.
+///
+/// # Safety
+///
+/// `handle` is qmon's live registration.
+pub(crate) unsafe fn notify_monitor(handle: *mut c_void, id: u64) {
+    // SAFETY: the caller's guarantee; process context.
+    unsafe { cgroupfs_notify(handle, MONITOR_INDEX, id) };
+}
+
+/// Writes the path of cgroup `id` as the reader sees it, or `id:<id>`
+/// when it is gone or outside the reader's cgroup namespace.
+fn write_path(w: &mut dyn fmt::Write, id: u64) -> fmt::Result {
+    let mut buf = [0u8; 256];
+    // SAFETY: `buf` is writable for its length.
+    let n = unsafe { ffi::qmon_glue_cgroup_path(id, buf.as_mut_ptr().cast(), buf.len()) };
+    match usize::try_from(n)
+        .ok()
+        .and_then(|n| core::str::from_utf8(&buf[..n.min(buf.len())]).ok())
+    {
+        Some(p) => w.write_str(p),
+        None => write!(w, "id:{id}"),
+    }
+}
+
+/// Writes a kernel text address as `symbol+offset/size`.
+fn write_symbol(w: &mut dyn fmt::Write, addr: u64) -> fmt::Result {
+    let mut buf = [0u8; 128];
+    // SAFETY: `buf` is writable for its length.
+    let n = unsafe { ffi::qmon_glue_symbol(addr as c_ulong, buf.as_mut_ptr().cast(), buf.len()) };
+    let n = usize::try_from(n).unwrap_or(0).min(buf.len());
+    w.write_str(core::str::from_utf8(&buf[..n]).unwrap_or("?"))
+}
+
+fn render(w: &mut dyn fmt::Write, kind: Kind, s: &CgStats, m: &Monitor) -> fmt::Result {
     match kind {
         Kind::Ms(g) => {
             for series in g.series() {
@@ -57,6 +107,33 @@ fn render(w: &mut dyn fmt::Write, kind: Kind, s: &CgStats) -> fmt::Result {
             for series in Series::ALL {
                 hist::format_max(w, series, s.take_peak(series))?;
             }
+        }
+        Kind::Control => {
+            for series in Series::ALL {
+                hist::format_control(w, &s.control(series))?;
+            }
+        }
+        Kind::Monitor => {
+            for series in Series::ALL {
+                writeln!(w, "{} {}", series.name(), s.over(series))?;
+            }
+        }
+        Kind::Events => {
+            let id = s.id();
+            // Kernel stacks only for readers who may see kernel addresses
+            // elsewhere (/proc/PID/stack needs the same).
+            // SAFETY: no preconditions.
+            let stacks = unsafe { ffi::qmon_glue_capable_sys_admin() };
+            m.events().for_each(|e| {
+                if !e.within(id) {
+                    return Ok(());
+                }
+                let mut e = *e;
+                if !stacks {
+                    e.nr_stack = 0;
+                }
+                events::format_event(w, &e, &mut write_path, &mut write_symbol)
+            })?;
         }
     }
     Ok(())
@@ -89,9 +166,43 @@ unsafe extern "C" fn show(
     // SAFETY: cgroupfs passes a buffer writable for `size` bytes.
     let out = unsafe { core::slice::from_raw_parts_mut(buf.cast::<u8>(), size) };
     let mut w = TextBuf::new(out);
-    match m.table.with(id, |s| render(&mut w, d.kind, s)) {
+    match m.table.with(id, |s| render(&mut w, d.kind, s, m)) {
         Ok(Ok(())) => w.len() as c_long,
         Ok(Err(_)) => ENOSPC.to_errno() as c_long,
+        Err(e) => e.to_errno() as c_long,
+    }
+}
+
+/// `write` of `sli.control`: settings, one per line, all or none.
+///
+/// # Safety
+///
+/// Called by cgroupfs with `data` from our registration and `buf` readable
+/// for `len` bytes.
+unsafe extern "C" fn write(
+    data: *mut c_void,
+    _cgrp: *mut c_void,
+    id: u64,
+    buf: *const c_char,
+    len: usize,
+) -> c_long {
+    // SAFETY: as in `show`.
+    let d = unsafe { &*data.cast::<FileData>() };
+    // SAFETY: as in `show`.
+    let m = unsafe { &*d.monitor };
+    // SAFETY: cgroupfs passes `len` readable bytes.
+    let input = unsafe { core::slice::from_raw_parts(buf.cast::<u8>(), len) };
+    let Ok(text) = core::str::from_utf8(input) else {
+        return EINVAL.to_errno() as c_long;
+    };
+    let res = m.table.with(id, |s| {
+        hist::parse_controls(text, |c| s.set_control(&c)).map_err(|e| match e {
+            ControlError::Invalid => EINVAL,
+            ControlError::Range => ERANGE,
+        })
+    });
+    match res.and_then(|r| r) {
+        Ok(()) => 0,
         Err(e) => e.to_errno() as c_long,
     }
 }
@@ -124,17 +235,17 @@ impl Files {
         monitor: *const Monitor,
     ) -> Result<Self> {
         let mut data = KVec::with_capacity(FILES.len(), GFP_KERNEL)?;
-        for (_, kind) in FILES {
+        for (_, kind, _) in FILES {
             data.push(FileData { monitor, kind }, GFP_KERNEL)?;
         }
         let mut files = KVec::with_capacity(FILES.len(), GFP_KERNEL)?;
-        for (i, (name, _)) in FILES.iter().enumerate() {
+        for (i, (name, kind, mode)) in FILES.iter().enumerate() {
             files.push(
                 CgroupfsFile {
                     name: name.as_ptr(),
-                    mode: 0o444,
+                    mode: *mode,
                     show: Some(show),
-                    write: None,
+                    write: matches!(kind, Kind::Control).then_some(write as _),
                     data: (&data[i] as *const FileData).cast_mut().cast(),
                 },
                 GFP_KERNEL,
@@ -157,6 +268,13 @@ impl Files {
             _files: files,
             _data: data,
         })
+    }
+}
+
+impl Files {
+    /// The registration, for notifications.
+    pub(crate) fn handle(&self) -> *mut c_void {
+        self.handle.as_ptr()
     }
 }
 

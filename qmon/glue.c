@@ -10,12 +10,16 @@
 #include <linux/blk-cgroup.h>
 #include <linux/blk-mq.h>
 #include <linux/blk_types.h>
+#include <linux/capability.h>
 #include <linux/cgroup.h>
+#include <linux/irq_work.h>
 #include <linux/kprobes.h>
 #include <linux/module.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
+#include <linux/nsproxy.h>
 #include <linux/sched/clock.h>
+#include <linux/stacktrace.h>
 #include <linux/string.h>
 #include <linux/timekeeping.h>
 #include <linux/tracepoint.h>
@@ -53,6 +57,82 @@ void qmon_glue_param_unlock(void)
 void qmon_glue_synchronize_rcu(void)
 {
 	synchronize_rcu();
+}
+
+u64 qmon_glue_ktime(void)
+{
+	return ktime_get_ns();
+}
+
+unsigned int qmon_glue_task(void *task, char *comm)
+{
+	struct task_struct *p = task;
+
+	/* Without task_lock(): probes may run under the runqueue lock. A
+	 * concurrent rename gives a mix of names, still NUL-terminated. */
+	strscpy_pad(comm, p->comm, TASK_COMM_LEN);
+	return task_pid_nr(p);
+}
+
+unsigned int qmon_glue_stack(void *task, unsigned long *store,
+			     unsigned int size)
+{
+	struct task_struct *p = task;
+
+#ifdef CONFIG_SMP
+	if (p != current && READ_ONCE(p->on_cpu))
+		return 0;
+#endif
+	return stack_trace_save_tsk(p, store, size, 0);
+}
+
+int qmon_glue_symbol(unsigned long addr, char *buf, size_t len)
+{
+	return scnprintf(buf, len, "%pS", (void *)addr);
+}
+
+int qmon_glue_cgroup_path(u64 id, char *buf, size_t len)
+{
+	struct cgroup *cgrp = cgroup_get_from_id(id);
+	int ret;
+
+	if (IS_ERR(cgrp))
+		return PTR_ERR(cgrp);
+	ret = cgroup_path_ns(cgrp, buf, len, current->nsproxy->cgroup_ns);
+	cgroup_put(cgrp);
+	return ret;
+}
+
+bool qmon_glue_capable_sys_admin(void)
+{
+	return capable(CAP_SYS_ADMIN);
+}
+
+/* Notifications: probes kick an irq_work, which queues the work item. */
+
+static void qmon_notify_fn(struct work_struct *work)
+{
+	qmon_rs_notify();
+}
+
+static DECLARE_WORK(qmon_notify, qmon_notify_fn);
+
+static void qmon_kick_fn(struct irq_work *work)
+{
+	schedule_work(&qmon_notify);
+}
+
+static DEFINE_IRQ_WORK(qmon_kick_work, qmon_kick_fn);
+
+void qmon_glue_kick(void)
+{
+	irq_work_queue(&qmon_kick_work);
+}
+
+void qmon_glue_cancel_notify(void)
+{
+	irq_work_sync(&qmon_kick_work);
+	cancel_work_sync(&qmon_notify);
 }
 
 void *qmon_glue_cgroup_parent(void *cgrp)
@@ -269,8 +349,8 @@ static int qmon_compact_ret(struct kretprobe_instance *ri,
 
 	rcu_read_lock();
 	cgrp = task_dfl_cgroup(current);
-	qmon_rs_compact(cgrp, cgroup_id(cgrp), *(u64 *)ri->data,
-			local_clock());
+	qmon_rs_compact((unsigned long)current, cgrp, cgroup_id(cgrp),
+			*(u64 *)ri->data, local_clock());
 	rcu_read_unlock();
 	return 0;
 }

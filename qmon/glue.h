@@ -17,6 +17,29 @@ unsigned int qmon_glue_nr_cpu_ids(void);
 unsigned int qmon_glue_cpu(void);
 void qmon_glue_synchronize_rcu(void);
 
+/* ktime_get_ns(): CLOCK_MONOTONIC, for event times. */
+u64 qmon_glue_ktime(void);
+/* Copies @task's comm into @comm[16]; returns its pid. */
+unsigned int qmon_glue_task(void *task, char *comm);
+/* Saves up to @size return addresses of @task's kernel stack; 0 while it
+ * runs on another CPU. */
+unsigned int qmon_glue_stack(void *task, unsigned long *store,
+			     unsigned int size);
+/* Writes @addr as "symbol+off/size [module]"; returns the length. */
+int qmon_glue_symbol(unsigned long addr, char *buf, size_t len);
+/* Path of the cgroup with id @id as the caller's cgroup namespace sees it,
+ * or a negative errno (gone, or outside the namespace). */
+int qmon_glue_cgroup_path(u64 id, char *buf, size_t len);
+/* capable(CAP_SYS_ADMIN) of the caller. */
+bool qmon_glue_capable_sys_admin(void);
+/*
+ * From any context, including the scheduler's: calls qmon_rs_notify()
+ * soon from process context (through an irq_work and a work item).
+ */
+void qmon_glue_kick(void);
+/* Waits for kicks in flight and their work; none runs after. */
+void qmon_glue_cancel_notify(void);
+
 /* Parent of @cgrp, or NULL for the root; no reference, valid as @cgrp is. */
 void *qmon_glue_cgroup_parent(void *cgrp);
 u64 qmon_glue_cgroup_id(void *cgrp);
@@ -54,7 +77,8 @@ void qmon_rs_wakeup(unsigned long task, bool new_task, void *cgrp, u64 id,
 void qmon_rs_reclaim_begin(unsigned long task, bool memcg, u64 now);
 void qmon_rs_reclaim_end(unsigned long task, bool memcg, void *cgrp, u64 id,
 			 u64 now);
-void qmon_rs_compact(void *cgrp, u64 id, u64 start, u64 now);
+void qmon_rs_compact(unsigned long task, void *cgrp, u64 id, u64 start,
+		     u64 now);
 /* Block requests: times are ktime_get_ns(); @start_ns is the request's own
  * start time, 0 when the block layer did not stamp it. @cgrp may be NULL. */
 void qmon_rs_rq_issue(unsigned long rq, u64 start_ns, u64 now);
@@ -64,5 +88,7 @@ void qmon_rs_rq_complete(unsigned long rq, unsigned int op,
 			 u64 start_ns, void *cgrp, u64 id, u64 now);
 /* Process context: cgroups were created or removed. */
 void qmon_rs_cgroups_changed(void);
+/* Process context, after qmon_glue_kick(). */
+void qmon_rs_notify(void);
 
 #endif /* QMON_GLUE_H */

@@ -71,6 +71,11 @@ impl Series {
         }
     }
 
+    /// The series named `name`.
+    pub(crate) fn from_name(name: &str) -> Option<Series> {
+        Series::ALL.iter().copied().find(|s| s.name() == name)
+    }
+
     /// Whether this series may be recorded from interrupt context while the
     /// same CPU records it from a task: block IO completes in hard and soft
     /// interrupts and in tasks. Such series are updated with atomic
@@ -281,6 +286,96 @@ pub(crate) fn format_max(w: &mut dyn Write, series: Series, peak_ns: u64) -> fmt
     writeln!(w, "{} {}", series.name(), peak_ns / 1000)
 }
 
+/// The largest threshold `sli.control` takes: an hour, in microseconds.
+pub(crate) const MAX_THRESHOLD_US: u64 = 3_600_000_000;
+/// The largest `count` `sli.control` takes.
+pub(crate) const MAX_COUNT: u64 = 1_000_000;
+
+/// Why a line written to `sli.control` was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ControlError {
+    /// Not `<series>_threshold=<us> [count=<n>]` (`EINVAL`).
+    Invalid,
+    /// A number out of range (`ERANGE`).
+    Range,
+}
+
+/// One setting of `sli.control`: a series' threshold and count.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Control {
+    pub(crate) series: Series,
+    /// In microseconds; 0 disables the threshold.
+    pub(crate) threshold_us: u64,
+    /// Every `count`-th latency at or above the threshold notifies.
+    pub(crate) count: u64,
+}
+
+fn number(s: &str) -> Result<u64, ControlError> {
+    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(ControlError::Invalid);
+    }
+    s.parse::<u64>().map_err(|_| ControlError::Range)
+}
+
+/// Parses one line written to `sli.control`:
+/// `<series>_threshold=<us> [count=<n>]`, `count` 1 by default.
+pub(crate) fn parse_control(line: &str) -> Result<Control, ControlError> {
+    let mut words = line.split_ascii_whitespace();
+    let first = words.next().ok_or(ControlError::Invalid)?;
+    let (key, value) = first.split_once('=').ok_or(ControlError::Invalid)?;
+    let name = key
+        .strip_suffix("_threshold")
+        .ok_or(ControlError::Invalid)?;
+    let series = Series::from_name(name).ok_or(ControlError::Invalid)?;
+    let threshold_us = number(value)?;
+    let mut count = 1;
+    if let Some(w) = words.next() {
+        count = number(w.strip_prefix("count=").ok_or(ControlError::Invalid)?)?;
+    }
+    if words.next().is_some() {
+        return Err(ControlError::Invalid);
+    }
+    if threshold_us > MAX_THRESHOLD_US || count == 0 || count > MAX_COUNT {
+        return Err(ControlError::Range);
+    }
+    Ok(Control {
+        series,
+        threshold_us,
+        count,
+    })
+}
+
+/// Parses everything written to `sli.control` at once: one setting per
+/// line, blank lines ignored; the first bad line refuses the whole write.
+/// Calls `apply` for each setting only once all are valid.
+pub(crate) fn parse_controls(
+    text: &str,
+    mut apply: impl FnMut(Control),
+) -> Result<(), ControlError> {
+    let lines = || text.lines().filter(|l| !l.trim().is_empty());
+    if lines().next().is_none() {
+        return Err(ControlError::Invalid);
+    }
+    for l in lines() {
+        parse_control(l)?;
+    }
+    for l in lines() {
+        apply(parse_control(l)?);
+    }
+    Ok(())
+}
+
+/// Writes one line of `sli.control`, as it is written.
+pub(crate) fn format_control(w: &mut dyn Write, c: &Control) -> fmt::Result {
+    writeln!(
+        w,
+        "{}_threshold={} count={}",
+        c.series.name(),
+        c.threshold_us,
+        c.count
+    )
+}
+
 /// What a task's scheduler state means for the sleep it starts, given the
 /// `prev_state` of the `sched_switch` tracepoint and the task's
 /// `in_iowait`. `None`: not a sleep qmon measures (a preempted task, a
@@ -437,6 +532,7 @@ mod tests {
     #[test]
     fn names_are_unique_and_indices_match() {
         for s in Series::ALL {
+            assert_eq!(Series::from_name(s.name()), Some(s));
             assert_eq!(Series::ALL[s as usize], s);
         }
         let mut names: std::vec::Vec<&str> = Series::ALL.iter().map(|s| s.name()).collect();
@@ -448,6 +544,79 @@ mod tests {
             .map(|g| g.series().len())
             .sum();
         assert_eq!(groups, NR_SERIES);
+    }
+
+    #[test]
+    fn control_lines() {
+        assert_eq!(
+            parse_control("schedlat_wait_threshold=5000 count=3"),
+            Ok(Control {
+                series: Series::SchedWait,
+                threshold_us: 5000,
+                count: 3
+            })
+        );
+        assert_eq!(
+            parse_control("  iolat_read_threshold=0\n"),
+            Ok(Control {
+                series: Series::IoRead,
+                threshold_us: 0,
+                count: 1
+            })
+        );
+        for bad in [
+            "",
+            "schedlat_wait=5",
+            "schedlat_threshold=5",
+            "schedlat_wait_threshold=",
+            "schedlat_wait_threshold=-1",
+            "schedlat_wait_threshold=0x10",
+            "schedlat_wait_threshold=5 count=",
+            "schedlat_wait_threshold=5 cnt=2",
+            "schedlat_wait_threshold=5 count=2 more",
+        ] {
+            assert_eq!(parse_control(bad), Err(ControlError::Invalid), "{bad}");
+        }
+        for bad in [
+            "schedlat_wait_threshold=3600000001",
+            "schedlat_wait_threshold=99999999999999999999999",
+            "schedlat_wait_threshold=5 count=0",
+            "schedlat_wait_threshold=5 count=1000001",
+        ] {
+            assert_eq!(parse_control(bad), Err(ControlError::Range), "{bad}");
+        }
+        let mut out = String::new();
+        format_control(
+            &mut out,
+            &parse_control("memlat_direct_compact_threshold=7 count=2").unwrap(),
+        )
+        .unwrap();
+        assert_eq!(out, "memlat_direct_compact_threshold=7 count=2\n");
+    }
+
+    #[test]
+    fn control_writes_are_all_or_nothing() {
+        let mut got = std::vec::Vec::new();
+        assert_eq!(
+            parse_controls("schedlat_wait_threshold=1\n\nio_bad_threshold=2\n", |c| got
+                .push(c)),
+            Err(ControlError::Invalid)
+        );
+        assert!(got.is_empty());
+        assert_eq!(
+            parse_controls("\n", |c| got.push(c)),
+            Err(ControlError::Invalid)
+        );
+        assert_eq!(
+            parse_controls(
+                "schedlat_wait_threshold=1\niolat_write_threshold=2 count=4\n",
+                |c| got.push(c)
+            ),
+            Ok(())
+        );
+        assert_eq!(got.len(), 2);
+        assert_eq!(got[1].series, Series::IoWrite);
+        assert_eq!(got[1].count, 4);
     }
 
     #[test]

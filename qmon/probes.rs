@@ -23,6 +23,7 @@
 //! only touch per-CPU histograms and the start-time slots.
 
 use crate::cgstats::Table;
+use crate::events::{self, Event, Ring, STACK_DEPTH};
 use crate::ffi;
 use crate::hist::{sleep_series, Series};
 use crate::stamps::{Slot, Stamps};
@@ -68,6 +69,12 @@ pub(crate) struct Monitor {
     pub(crate) compact: AtomicBool,
     /// Latencies not measured because their start found no free slot.
     pub(crate) lost: AtomicU64,
+    /// The event buffer and how many events were ever added to it.
+    events: KVVec<events::Slot>,
+    events_head: AtomicU64,
+    /// The registration of qmon's files, for notifying `sli.monitor`
+    /// pollers; null while there is none.
+    files: AtomicPtr<c_void>,
 }
 
 impl Monitor {
@@ -76,12 +83,18 @@ impl Monitor {
         // SAFETY: the capacity is `NR_SLOTS`, allocated zeroed, and a zeroed
         // `Slot` is a valid free slot.
         unsafe { slots.set_len(NR_SLOTS) };
+        let mut events = KVVec::with_capacity(events::NR_EVENTS, GFP_KERNEL | __GFP_ZERO)?;
+        // SAFETY: as above; a zeroed `events::Slot` is an empty slot.
+        unsafe { events.set_len(events::NR_EVENTS) };
         Ok(try_pin_init!(Self {
             table <- Table::new()?,
             slots,
             attached: AtomicBool::new(false),
             compact: AtomicBool::new(false),
             lost: AtomicU64::new(0),
+            events,
+            events_head: AtomicU64::new(0),
+            files: AtomicPtr::new(core::ptr::null_mut()),
         }))
     }
 
@@ -96,18 +109,59 @@ impl Monitor {
         }
     }
 
-    /// Counts `ns` for the cgroup `cgrp` (`id`).
+    /// The event buffer.
+    pub(crate) fn events(&self) -> Ring<'_> {
+        // NR_EVENTS is not zero.
+        Ring::new(&self.events, &self.events_head).expect("NR_EVENTS > 0")
+    }
+
+    /// Sets (or, with null, clears) the registration `sli.monitor`
+    /// notifications go to.
+    pub(crate) fn set_files(&self, handle: *mut c_void) {
+        self.files.store(handle, Ordering::Release);
+    }
+
+    /// The registration notifications go to, or null.
+    pub(crate) fn files(&self) -> *mut c_void {
+        self.files.load(Ordering::Acquire)
+    }
+
+    /// Counts `ns` for the cgroup `cgrp` (`id`); a latency over a threshold
+    /// goes into the event buffer, with `task` (0: none) and its stack.
     ///
     /// # Safety
     ///
-    /// Called from a probe, with `cgrp` null or valid for the call.
-    unsafe fn record(&self, cgrp: *mut c_void, id: u64, series: Series, ns: u64) {
+    /// Called from a probe, with `cgrp` null or valid for the call, and
+    /// `task` 0 or a task that stays valid for the call.
+    unsafe fn record(&self, cgrp: *mut c_void, id: u64, series: Series, ns: u64, task: usize) {
         // SAFETY: probes run in an RCU read-side critical section and keep
         // `cgrp` valid; the reference does not leave this function.
-        if let Some(s) = unsafe { self.table.find(cgrp, id) } {
-            // SAFETY: no preconditions; probes cannot migrate.
-            let cpu = unsafe { ffi::qmon_glue_cpu() } as usize;
-            s.record(cpu, series, ns);
+        let Some(s) = (unsafe { self.table.find(cgrp, id) }) else {
+            return;
+        };
+        // SAFETY: no preconditions; probes cannot migrate.
+        let cpu = unsafe { ffi::qmon_glue_cpu() } as usize;
+        let crossing = s.record(cpu, series, ns);
+        if crossing.over {
+            // SAFETY: no preconditions.
+            let mut e = Event::new(unsafe { ffi::qmon_glue_ktime() }, ns, series);
+            e.nr_ids = s.chain(&mut e.ids);
+            if task != 0 {
+                let t = task as *mut c_void;
+                // SAFETY: `t` is valid (the caller's guarantee); `comm` has
+                // the 16 bytes the glue writes.
+                e.pid = unsafe { ffi::qmon_glue_task(t, e.comm.as_mut_ptr().cast()) };
+                // SAFETY: as above; `stack` holds STACK_DEPTH entries.
+                let n = unsafe {
+                    ffi::qmon_glue_stack(t, e.stack.as_mut_ptr().cast(), STACK_DEPTH as c_uint)
+                };
+                e.nr_stack = n as usize;
+            }
+            self.events().push(&e);
+        }
+        if crossing.notify {
+            // SAFETY: no preconditions; safe in any context.
+            unsafe { ffi::qmon_glue_kick() };
         }
     }
 
@@ -186,7 +240,15 @@ pub(crate) extern "C" fn qmon_rs_switch(
     if next_flags & ffi::TASK_IDLE == 0 {
         if let Some((QUEUED, t)) = stamps.take(next) {
             // SAFETY: a probe, passing the glue's cgroup.
-            unsafe { m.record(next_cgrp, next_id, Series::SchedWait, now.saturating_sub(t)) };
+            unsafe {
+                m.record(
+                    next_cgrp,
+                    next_id,
+                    Series::SchedWait,
+                    now.saturating_sub(t),
+                    next,
+                )
+            };
         }
     }
 }
@@ -212,7 +274,7 @@ pub(crate) extern "C" fn qmon_rs_wakeup(
     };
     if let Some(s) = tag_sleep(tag) {
         // SAFETY: a probe, passing the glue's cgroup.
-        unsafe { m.record(cgrp, id, s, now.saturating_sub(t)) };
+        unsafe { m.record(cgrp, id, s, now.saturating_sub(t), task) };
         m.put(task, QUEUED, now);
     }
 }
@@ -241,17 +303,24 @@ pub(crate) extern "C" fn qmon_rs_reclaim_end(
         } else {
             Series::MemGlobalReclaim
         };
-        // SAFETY: a probe, passing the glue's cgroup.
-        unsafe { m.record(cgrp, id, s, now.saturating_sub(t)) };
+        // SAFETY: a probe, passing the glue's cgroup and the current task.
+        unsafe { m.record(cgrp, id, s, now.saturating_sub(t), task) };
     }
 }
 
 /// Return probe of direct compaction.
 #[no_mangle]
-pub(crate) extern "C" fn qmon_rs_compact(cgrp: *mut c_void, id: u64, start: u64, now: u64) {
+pub(crate) extern "C" fn qmon_rs_compact(
+    task: usize,
+    cgrp: *mut c_void,
+    id: u64,
+    start: u64,
+    now: u64,
+) {
     if let Some(m) = monitor() {
-        // SAFETY: a probe, passing the glue's cgroup.
-        unsafe { m.record(cgrp, id, Series::MemCompact, now.saturating_sub(start)) };
+        let ns = now.saturating_sub(start);
+        // SAFETY: a probe, passing the glue's cgroup and the current task.
+        unsafe { m.record(cgrp, id, Series::MemCompact, ns, task) };
     }
 }
 
@@ -303,8 +372,8 @@ pub(crate) extern "C" fn qmon_rs_rq_complete(
         _ => return,
     };
     if let Some(start) = start {
-        // SAFETY: a probe, passing the glue's cgroup (or null).
-        unsafe { m.record(cgrp, id, series, now.saturating_sub(start)) };
+        // SAFETY: a probe, passing the glue's cgroup (or null); no task.
+        unsafe { m.record(cgrp, id, series, now.saturating_sub(start), 0) };
     }
 }
 
@@ -315,5 +384,21 @@ pub(crate) extern "C" fn qmon_rs_cgroups_changed() {
         // Without memory for an entry, the cgroup is counted in its parent
         // until the next update.
         let _ = m.table.update();
+    }
+}
+
+/// Run by the glue's work item after a probe reached a count: notifies the
+/// pollers of `sli.monitor` in each cgroup concerned.
+#[no_mangle]
+pub(crate) extern "C" fn qmon_rs_notify() {
+    if let Some(m) = monitor() {
+        let files = m.files();
+        if !files.is_null() {
+            // SAFETY: the registration stays live while this work runs:
+            // the module clears `files` and waits for this work before
+            // unregistering.
+            m.table
+                .take_notified(|id| unsafe { crate::files::notify_monitor(files, id) });
+        }
     }
 }

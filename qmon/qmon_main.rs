@@ -20,6 +20,7 @@ use kernel::prelude::*;
 #[path = "../common/cgroupfs_api.rs"]
 mod cgroupfs_api;
 mod cgstats;
+mod events;
 mod ffi;
 mod files;
 mod hist;
@@ -87,7 +88,6 @@ impl Drop for ParamLock {
 }
 
 struct Qmon {
-    // Dropped first: unregistering waits for reads in flight.
     files: Option<files::Files>,
     monitor: Pin<KBox<Monitor>>,
 }
@@ -100,6 +100,7 @@ impl kernel::Module for Qmon {
         // SAFETY: the monitor is freed only in `drop()`, after the files
         // are unregistered.
         let files = unsafe { files::Files::register(module, m)? };
+        monitor.set_files(files.handle());
         // SAFETY: withdrawn in `drop()` before the monitor is freed, after
         // the probes are detached.
         unsafe { probes::publish(m) };
@@ -128,16 +129,22 @@ impl kernel::Module for Qmon {
 
 impl Drop for Qmon {
     fn drop(&mut self) {
-        self.files = None;
+        // Detach the probes for good: no parameter write attaches them again.
         {
             let _lock = ParamLock::lock();
             // SAFETY: we hold the parameter lock.
             let _ = unsafe { self.monitor.apply(false) };
             LIVE.store(core::ptr::null_mut(), Ordering::Relaxed);
         }
-        // SAFETY: no preconditions; the probes that schedule updates are
+        // SAFETY: no preconditions; the probes that schedule this work are
         // detached.
         unsafe { ffi::qmon_glue_cancel_update() };
+        // Then the notifications they started, before the files go.
+        self.monitor.set_files(core::ptr::null_mut());
+        // SAFETY: as above.
+        unsafe { ffi::qmon_glue_cancel_notify() };
+        // Unregistering waits for reads and writes in flight.
+        self.files = None;
         // SAFETY: withdrawing; nothing uses the monitor any more.
         unsafe { probes::publish(core::ptr::null()) };
         let lost = self.monitor.lost.load(Ordering::Relaxed);

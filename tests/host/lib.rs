@@ -9,6 +9,8 @@
 mod cpus;
 #[path = "../../cgroupfs/diskstats.rs"]
 mod diskstats;
+#[path = "../../qmon/events.rs"]
+mod events;
 #[path = "../../qmon/hist.rs"]
 mod hist;
 #[path = "../../common/kparam.rs"]
