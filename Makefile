@@ -12,7 +12,8 @@
 #   make check     everything: toolchain, host unit tests, kernels, modules,
 #                  guest tests on x86_64, arm64 and the x86_64 debug kernel
 #   make shell     interactive x86_64 QEMU shell with the modules loaded
-#   make bench     benchmarks in the x86_64 guest (cgroupfs vs /proc vs LXCFS)
+#   make bench     benchmarks in the x86_64 guest (cgroupfs vs /proc vs LXCFS,
+#                  qmon's probe cost)
 #
 # KDIR must be a Rust-enabled (CONFIG_RUST=y) kernel build tree or headers
 # directory carrying its Rust metadata. When KDIR is not given, the project's
