@@ -147,9 +147,16 @@ impl Drop for Qmon {
         self.files = None;
         // SAFETY: withdrawing; nothing uses the monitor any more.
         unsafe { probes::publish(core::ptr::null()) };
+        // Bring the table up to date to report what it held for the live
+        // cgroups: removed cgroups leave nothing behind.
+        let tracked = match self.monitor.table.update() {
+            Ok(()) => self.monitor.table.count(),
+            Err(_) => 0,
+        };
         let lost = self.monitor.lost.load(Ordering::Relaxed);
         pr_info!(
-            "unloaded ({} latencies not measured for lack of slots)\n",
+            "unloaded ({} cgroups tracked, {} latencies not measured for lack of slots)\n",
+            tracked,
             lost
         );
     }
