@@ -50,6 +50,7 @@ mod openfile;
 mod procstat;
 mod registry;
 mod tree;
+#[path = "../common/vecutil.rs"]
 mod vecutil;
 mod viewpath;
 mod views;

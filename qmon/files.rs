@@ -3,7 +3,7 @@
 //! qmon's files in every `cgroup/<path>/` directory of cgroupfs mounts,
 //! added through cgroupfs's registration API (`common/cgroupfs_api.h`).
 
-use crate::cgroupfs_api::CgroupfsFile;
+use crate::cgroupfs_files::{self, FileSet, FileSpec, WriteFn};
 use crate::cgstats::CgStats;
 use crate::events;
 use crate::ffi;
@@ -12,16 +12,9 @@ use crate::probes::Monitor;
 use crate::textbuf::TextBuf;
 use core::ffi::{c_char, c_long, c_uint, c_ulong, c_void, CStr};
 use core::fmt;
-use core::ptr::NonNull;
 use kernel::prelude::*;
 
 extern "C" {
-    fn cgroupfs_register_files(
-        owner: *mut c_void,
-        files: *const CgroupfsFile,
-        nr: c_uint,
-    ) -> *mut c_void;
-    fn cgroupfs_unregister_files(handle: *mut c_void);
     fn cgroupfs_notify(handle: *mut c_void, index: c_uint, id: u64);
 }
 
@@ -140,9 +133,44 @@ fn render(w: &mut dyn fmt::Write, kind: Kind, s: &CgStats, m: &Monitor) -> fmt::
 }
 
 /// What the `data` of a registered file points to.
-struct FileData {
+pub(crate) struct FileData {
     monitor: *const Monitor,
     kind: Kind,
+}
+
+// SAFETY: the monitor is shared, read-only or through atomics and locks,
+// by the callbacks on any thread.
+unsafe impl Sync for FileData {}
+
+/// qmon's registered files.
+pub(crate) type Files = FileSet<FileData>;
+
+/// Registers the files, served from `monitor`.
+///
+/// # Safety
+///
+/// `monitor` stays valid until the returned value is dropped.
+pub(crate) unsafe fn register(
+    module: &'static ThisModule,
+    monitor: *const Monitor,
+) -> Result<Files> {
+    let mut data = KVec::with_capacity(FILES.len(), GFP_KERNEL)?;
+    let mut specs = KVec::with_capacity(FILES.len(), GFP_KERNEL)?;
+    for (name, kind, mode) in FILES {
+        data.push(FileData { monitor, kind }, GFP_KERNEL)?;
+        specs.push(
+            FileSpec {
+                name,
+                mode,
+                show: Some(show),
+                write: matches!(kind, Kind::Control).then_some(write as WriteFn),
+            },
+            GFP_KERNEL,
+        )?;
+    }
+    // SAFETY: the callbacks use their `FileData`, whose monitor outlives the
+    // registration (the caller's guarantee).
+    unsafe { FileSet::register(module, &specs, data) }
 }
 
 /// `show` of every qmon file.
@@ -160,12 +188,11 @@ unsafe extern "C" fn show(
 ) -> c_long {
     // SAFETY: `data` is one of our `FileData`, alive while registered, as is
     // the monitor it points to.
-    let d = unsafe { &*data.cast::<FileData>() };
+    let d = unsafe { cgroupfs_files::data::<FileData>(data) };
     // SAFETY: as above.
     let m = unsafe { &*d.monitor };
     // SAFETY: cgroupfs passes a buffer writable for `size` bytes.
-    let out = unsafe { core::slice::from_raw_parts_mut(buf.cast::<u8>(), size) };
-    let mut w = TextBuf::new(out);
+    let mut w = TextBuf::new(unsafe { cgroupfs_files::out_buf(buf, size) });
     match m.table.with(id, |s| render(&mut w, d.kind, s, m)) {
         Ok(Ok(())) => w.len() as c_long,
         Ok(Err(_)) => ENOSPC.to_errno() as c_long,
@@ -187,11 +214,11 @@ unsafe extern "C" fn write(
     len: usize,
 ) -> c_long {
     // SAFETY: as in `show`.
-    let d = unsafe { &*data.cast::<FileData>() };
+    let d = unsafe { cgroupfs_files::data::<FileData>(data) };
     // SAFETY: as in `show`.
     let m = unsafe { &*d.monitor };
     // SAFETY: cgroupfs passes `len` readable bytes.
-    let input = unsafe { core::slice::from_raw_parts(buf.cast::<u8>(), len) };
+    let input = unsafe { cgroupfs_files::in_buf(buf, len) };
     let Ok(text) = core::str::from_utf8(input) else {
         return EINVAL.to_errno() as c_long;
     };
@@ -204,84 +231,5 @@ unsafe extern "C" fn write(
     match res.and_then(|r| r) {
         Ok(()) => 0,
         Err(e) => e.to_errno() as c_long,
-    }
-}
-
-/// qmon's registered files; unregistered on drop.
-///
-/// # Invariants
-///
-/// `handle` is a live registration of `files`, whose `data` point into
-/// `data`.
-pub(crate) struct Files {
-    handle: NonNull<c_void>,
-    _files: KVec<CgroupfsFile>,
-    _data: KVec<FileData>,
-}
-
-// SAFETY: the pointers are only used to unregister, from any thread.
-unsafe impl Send for Files {}
-// SAFETY: no shared access happens through `&Files`.
-unsafe impl Sync for Files {}
-
-impl Files {
-    /// Registers the files, served from `monitor`.
-    ///
-    /// # Safety
-    ///
-    /// `monitor` stays valid until the returned value is dropped.
-    pub(crate) unsafe fn register(
-        module: &'static ThisModule,
-        monitor: *const Monitor,
-    ) -> Result<Self> {
-        let mut data = KVec::with_capacity(FILES.len(), GFP_KERNEL)?;
-        for (_, kind, _) in FILES {
-            data.push(FileData { monitor, kind }, GFP_KERNEL)?;
-        }
-        let mut files = KVec::with_capacity(FILES.len(), GFP_KERNEL)?;
-        for (i, (name, kind, mode)) in FILES.iter().enumerate() {
-            files.push(
-                CgroupfsFile {
-                    name: name.as_ptr(),
-                    mode: *mode,
-                    show: Some(show),
-                    write: matches!(kind, Kind::Control).then_some(write as _),
-                    data: (&data[i] as *const FileData).cast_mut().cast(),
-                },
-                GFP_KERNEL,
-            )?;
-        }
-        // SAFETY: `files`, the static names and `data` (which the vectors'
-        // heap buffers hold in place) stay valid until `drop()`
-        // unregisters; `module` is this module.
-        let handle = unsafe {
-            cgroupfs_register_files(
-                module.as_ptr().cast(),
-                files.as_ptr(),
-                files.len() as c_uint,
-            )
-        };
-        let handle = kernel::error::from_err_ptr(handle)?;
-        // INVARIANT: registered, with `data` pointing into `data`.
-        Ok(Self {
-            handle: NonNull::new(handle).ok_or(EINVAL)?,
-            _files: files,
-            _data: data,
-        })
-    }
-}
-
-impl Files {
-    /// The registration, for notifications.
-    pub(crate) fn handle(&self) -> *mut c_void {
-        self.handle.as_ptr()
-    }
-}
-
-impl Drop for Files {
-    fn drop(&mut self) {
-        // SAFETY: by the type invariant `handle` is live; unregistering waits
-        // for calls in flight before the fields are freed.
-        unsafe { cgroupfs_unregister_files(self.handle.as_ptr()) };
     }
 }

@@ -19,6 +19,8 @@ use kernel::prelude::*;
 
 #[path = "../common/cgroupfs_api.rs"]
 mod cgroupfs_api;
+#[path = "../common/cgroupfs_files.rs"]
+mod cgroupfs_files;
 mod cgstats;
 mod events;
 mod ffi;
@@ -99,7 +101,7 @@ impl kernel::Module for Qmon {
         let m: *const Monitor = &*monitor;
         // SAFETY: the monitor is freed only in `drop()`, after the files
         // are unregistered.
-        let files = unsafe { files::Files::register(module, m)? };
+        let files = unsafe { files::register(module, m)? };
         monitor.set_files(files.handle());
         // SAFETY: withdrawn in `drop()` before the monitor is freed, after
         // the probes are detached.
