@@ -1,10 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * C glue of rue: module parameters, whose values Rust parses and keeps.
+ * C glue of rue: module parameters (whose values Rust parses and keeps),
+ * the periodic worker, a private cgroup2 mount for writing cgroup files,
+ * and thin wrappers around inline cgroup and memcg accessors. Every
+ * decision is taken in Rust; see glue.h for the contract of each function.
  */
 
+#include <linux/cgroup.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/memcontrol.h>
 #include <linux/module.h>
+#include <linux/mount.h>
+#include <linux/nsproxy.h>
+#include <linux/page_counter.h>
+#include <linux/slab.h>
+#include <linux/workqueue.h>
 
+#include "glue.h"
 #include "param_glue.h"
 
 MODULE_VERSION(RFL_VERSION);
@@ -20,3 +33,128 @@ RFL_PARAM(rue, highest_reclaim_prio, "uint",
 	  "Most important priority priority reclaim may touch (1..8, 8 = none; default 1)");
 RFL_PARAM(rue, io_qos, "bool",
 	  "Master switch of the IO priority controller (0 default, 1)");
+
+static struct vfsmount *rue_mnt;
+static struct cgroup_namespace *rue_ns;
+
+int rue_glue_mount(void)
+{
+	struct file_system_type *type = get_fs_type("cgroup2");
+
+	if (!type)
+		return -ENODEV;
+	rue_mnt = vfs_kern_mount(type, SB_KERNMOUNT, "cgroup2", NULL);
+	/* put_filesystem() is not exported; it is this. */
+	module_put(type->owner);
+	if (IS_ERR(rue_mnt))
+		return PTR_ERR(rue_mnt);
+	/* The mount's root is this namespace's root: paths are relative to it. */
+	rue_ns = current->nsproxy->cgroup_ns;
+	get_cgroup_ns(rue_ns);
+	return 0;
+}
+
+void rue_glue_umount(void)
+{
+	kern_unmount(rue_mnt);
+	put_cgroup_ns(rue_ns);
+}
+
+long rue_glue_write_file(void *cgrp, const char *name, const char *text,
+			 size_t len)
+{
+	struct path root = { .mnt = rue_mnt, .dentry = rue_mnt->mnt_root };
+	struct file *file;
+	loff_t pos = 0;
+	char *path;
+	long ret;
+	int n;
+
+	path = kmalloc(PATH_MAX, GFP_KERNEL);
+	if (!path)
+		return -ENOMEM;
+	ret = cgroup_path_ns(cgrp, path, PATH_MAX, rue_ns);
+	n = strlen(path);
+	if (ret >= 0 && snprintf(path + n, PATH_MAX - n, "/%s", name) >=
+	    PATH_MAX - n)
+		ret = -ENAMETOOLONG;
+	if (ret >= 0) {
+		/* Relative to the mount's root: skip the leading '/'. */
+		file = file_open_root(&root, path + 1, O_WRONLY, 0);
+		ret = PTR_ERR_OR_ZERO(file);
+		if (!ret) {
+			ret = kernel_write(file, text, len, &pos);
+			fput(file);
+		}
+	}
+	kfree(path);
+	return ret;
+}
+
+void *rue_glue_cgroup_from_id(u64 id)
+{
+	struct cgroup *cgrp = cgroup_get_from_id(id);
+
+	return IS_ERR(cgrp) ? NULL : cgrp;
+}
+
+void rue_glue_cgroup_put(void *cgrp)
+{
+	cgroup_put(cgrp);
+}
+
+void *rue_glue_cgroup_parent(void *cgrp)
+{
+	return cgroup_parent(cgrp);
+}
+
+u64 rue_glue_cgroup_id(void *cgrp)
+{
+	return cgroup_id(cgrp);
+}
+
+int rue_glue_memcg(void *cgrp, u64 *out)
+{
+	struct cgroup_subsys_state *css;
+	struct mem_cgroup *memcg;
+	unsigned long v;
+	int ret = -ENOENT;
+
+	css = cgroup_get_e_css(cgrp, &memory_cgrp_subsys);
+	if (!css)
+		return ret;
+	if (css->cgroup == cgrp) {
+		memcg = container_of(css, struct mem_cgroup, css);
+		out[0] = (u64)page_counter_read(&memcg->memory) * PAGE_SIZE;
+		v = READ_ONCE(memcg->memory.high);
+		out[1] = v == PAGE_COUNTER_MAX ? U64_MAX : (u64)v * PAGE_SIZE;
+		v = READ_ONCE(memcg->memory.max);
+		out[2] = v == PAGE_COUNTER_MAX ? U64_MAX : (u64)v * PAGE_SIZE;
+		ret = 0;
+	}
+	css_put(css);
+	return ret;
+}
+
+/* The worker: a delayed work item that runs rue_rs_work() and rearms. */
+
+static void rue_worker_fn(struct work_struct *work);
+static DECLARE_DELAYED_WORK(rue_worker, rue_worker_fn);
+
+static void rue_worker_fn(struct work_struct *work)
+{
+	queue_delayed_work(system_unbound_wq, &rue_worker,
+			   msecs_to_jiffies(rue_rs_work()));
+}
+
+void rue_glue_worker_start(unsigned long ms)
+{
+	queue_delayed_work(system_unbound_wq, &rue_worker,
+			   msecs_to_jiffies(ms));
+}
+
+/* cancel_delayed_work_sync() also stops a work item that requeues itself. */
+void rue_glue_worker_stop(void)
+{
+	cancel_delayed_work_sync(&rue_worker);
+}

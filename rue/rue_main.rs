@@ -3,21 +3,38 @@
 //! rue: Resource Utilization Enhancement.
 //!
 //! Per-cgroup priorities and the memory and IO controllers that protect
-//! important cgroups from less important ones. Today the module registers
-//! its global switches and tunables as writable parameters under
-//! `/sys/module/rue/parameters/`, each validated on write. See
-//! `Documentation/rue.rst`.
+//! important cgroups from less important ones. rue adds to every
+//! `cgroup/<path>/` directory of cgroupfs mounts `rue.priority` (0..7, 0
+//! the most important) and `rue.priority.effective`, and asynchronous
+//! reclaim: `rue.memory.async_ratio` and `rue.memory.async_distance_factor`
+//! set marks below `memory.high` (`rue.memory.async_high`, `_low`) between
+//! which a worker trims the cgroup through its `memory.reclaim` while
+//! `memory_qos` is 1, counted in `rue.memory.stat`. Its global switches and
+//! tunables are writable parameters under `/sys/module/rue/parameters/`.
+//! See `Documentation/rue.rst`.
 
 use kernel::prelude::*;
 
+mod cgroup;
+#[path = "../common/cgroupfs_api.rs"]
+mod cgroupfs_api;
+#[path = "../common/cgroupfs_files.rs"]
+mod cgroupfs_files;
+mod ffi;
+mod files;
 // Shared with the other modules, which use different parts of them.
 #[allow(dead_code)]
 #[path = "../common/kparam.rs"]
 mod kparam;
+mod memqos;
 #[path = "../common/params.rs"]
 mod params;
+mod settings;
 #[path = "../common/textbuf.rs"]
 mod textbuf;
+#[path = "../common/vecutil.rs"]
+mod vecutil;
+mod worker;
 
 use kparam::{Kind, Spec};
 
@@ -59,21 +76,42 @@ pub(crate) static PARAMS: params::Params<5> = params::Params::new([
 ]);
 params::export_params!(PARAMS, rue_rs_param_set, rue_rs_param_get);
 
-struct Rue;
+struct Rue {
+    // Dropped in this order: the worker stops, the files go (waiting for
+    // calls in flight), then the settings and the mount they use.
+    _worker: worker::Worker,
+    _files: files::Files,
+    settings: Pin<KBox<settings::Settings>>,
+    _mount: cgroup::Mount,
+}
 
 impl kernel::Module for Rue {
-    fn init(_module: &'static ThisModule) -> Result<Self> {
+    fn init(module: &'static ThisModule) -> Result<Self> {
+        let mount = cgroup::Mount::new()?;
+        let settings = KBox::pin_init(settings::Settings::new(), GFP_KERNEL)?;
+        let s: *const settings::Settings = &*settings;
+        // SAFETY: the settings are freed after the files are unregistered
+        // and the worker stopped (field order).
+        let files = unsafe { files::register(module, s)? };
+        // SAFETY: as above.
+        let worker = unsafe { worker::Worker::start(s) };
         pr_info!(
             "loaded (memory_qos={} io_qos={})\n",
             PARAMS.get("memory_qos"),
             PARAMS.get("io_qos")
         );
-        Ok(Rue)
+        Ok(Rue {
+            _worker: worker,
+            _files: files,
+            settings,
+            _mount: mount,
+        })
     }
 }
 
 impl Drop for Rue {
     fn drop(&mut self) {
-        pr_info!("unloaded\n");
+        let n = self.settings.snapshot().map(|v| v.len()).unwrap_or(0);
+        pr_info!("unloaded ({} cgroups with settings)\n", n);
     }
 }

@@ -15,6 +15,8 @@ mod events;
 mod hist;
 #[path = "../../common/kparam.rs"]
 mod kparam;
+#[path = "../../rue/memqos.rs"]
+mod memqos;
 #[path = "../../cgroupfs/meminfo.rs"]
 mod meminfo;
 #[path = "../../cgroupfs/procstat.rs"]

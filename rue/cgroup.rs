@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Cgroups as rue sees them: a counted reference, found by id, with the
+//! few things rue reads and writes.
+
+use crate::ffi;
+use core::ffi::{c_void, CStr};
+use kernel::prelude::*;
+
+/// A counted reference to a live cgroup v2 cgroup.
+///
+/// # Invariants
+///
+/// `ptr` is a `struct cgroup *` on which this value holds a reference.
+pub(crate) struct Cgroup {
+    ptr: *mut c_void,
+}
+
+// SAFETY: a cgroup reference may be used and dropped on any thread.
+unsafe impl Send for Cgroup {}
+// SAFETY: the methods only read the cgroup through the kernel's accessors.
+unsafe impl Sync for Cgroup {}
+
+/// Memory usage and limits of a cgroup's own memory controller, in bytes
+/// (`u64::MAX`: no limit).
+pub(crate) struct Memory {
+    pub(crate) usage: u64,
+    pub(crate) high: u64,
+    pub(crate) max: u64,
+}
+
+impl Cgroup {
+    /// The live cgroup with id `id`, if it is in the caller's cgroup
+    /// namespace.
+    pub(crate) fn from_id(id: u64) -> Option<Self> {
+        // SAFETY: no preconditions; a non-null result carries a reference.
+        let ptr = unsafe { ffi::rue_glue_cgroup_from_id(id) };
+        if ptr.is_null() {
+            return None;
+        }
+        // INVARIANT: we own the reference the glue took.
+        Some(Self { ptr })
+    }
+
+    /// Calls `f` with the ids of `cgrp` and of each of its ancestors, the
+    /// root last.
+    ///
+    /// # Safety
+    ///
+    /// `cgrp` is a cgroup that stays valid for the call (cgroupfs passes
+    /// callbacks a referenced one).
+    pub(crate) unsafe fn for_each_ancestor(mut cgrp: *mut c_void, mut f: impl FnMut(u64)) {
+        while !cgrp.is_null() {
+            // SAFETY: `cgrp` and its ancestors are valid (the caller's
+            // guarantee: a cgroup pins its parent).
+            unsafe {
+                f(ffi::rue_glue_cgroup_id(cgrp));
+                cgrp = ffi::rue_glue_cgroup_parent(cgrp);
+            }
+        }
+    }
+
+    /// Usage and limits of the cgroup's own memory controller; `ENOENT`
+    /// when the controller is not enabled for it.
+    pub(crate) fn memory(&self) -> Result<Memory> {
+        let mut out = [0u64; 3];
+        // SAFETY: `ptr` is referenced (type invariant); `out` holds three.
+        kernel::error::to_result(unsafe { ffi::rue_glue_memcg(self.ptr, out.as_mut_ptr()) })?;
+        Ok(Memory {
+            usage: out[0],
+            high: out[1],
+            max: out[2],
+        })
+    }
+
+    /// Writes `text` to the cgroup's file `name` (in its cgroup2
+    /// directory), as a user would.
+    pub(crate) fn write_file(&self, name: &CStr, text: &[u8]) -> Result {
+        // SAFETY: `ptr` is referenced; `name` is a C string and `text` is
+        // valid for its length.
+        let ret = unsafe {
+            ffi::rue_glue_write_file(self.ptr, name.as_ptr(), text.as_ptr().cast(), text.len())
+        };
+        if ret < 0 {
+            return Err(Error::from_errno(ret as i32));
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Cgroup {
+    fn drop(&mut self) {
+        // SAFETY: by the type invariant we hold a reference.
+        unsafe { ffi::rue_glue_cgroup_put(self.ptr) };
+    }
+}
+
+/// The private cgroup2 mount files are written through; unmounted on
+/// drop.
+pub(crate) struct Mount(());
+
+impl Mount {
+    pub(crate) fn new() -> Result<Self> {
+        // SAFETY: no preconditions; called once, from init.
+        kernel::error::to_result(unsafe { ffi::rue_glue_mount() })?;
+        Ok(Self(()))
+    }
+}
+
+impl Drop for Mount {
+    fn drop(&mut self) {
+        // SAFETY: mounted in `new()`; nothing writes files any more.
+        unsafe { ffi::rue_glue_umount() };
+    }
+}

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The contract between rue's C glue (glue.c) and its Rust side (prototypes
+ * repeated in ffi.rs). Cgroups are opaque struct cgroup pointers. Functions
+ * returning int or long return a negative errno on error.
+ */
+#ifndef RUE_GLUE_H
+#define RUE_GLUE_H
+
+#include <linux/types.h>
+
+/* Implemented in C, called by Rust. */
+
+/*
+ * A private cgroup2 mount whose root is the cgroup namespace root of the
+ * task that loads rue; rue_glue_write_file() writes through it.
+ */
+int rue_glue_mount(void);
+void rue_glue_umount(void);
+/*
+ * Writes @len bytes at @text to the file @name (e.g. "memory.reclaim") of
+ * @cgrp; returns what the write returned.
+ */
+long rue_glue_write_file(void *cgrp, const char *name, const char *text,
+			 size_t len);
+
+/* A new reference to the live cgroup with id @id, or NULL. */
+void *rue_glue_cgroup_from_id(u64 id);
+void rue_glue_cgroup_put(void *cgrp);
+/* Parent of @cgrp (no reference; valid as @cgrp is), NULL for the root. */
+void *rue_glue_cgroup_parent(void *cgrp);
+u64 rue_glue_cgroup_id(void *cgrp);
+/* @out[3]: memory usage, memory.high, memory.max of @cgrp's own memory
+ * controller in bytes (U64_MAX: no limit); -ENOENT without one. */
+int rue_glue_memcg(void *cgrp, u64 *out);
+
+/* Runs rue_rs_work() in @ms ms, then again after what it returns. */
+void rue_glue_worker_start(unsigned long ms);
+/* Waits for a run in flight; none runs after. */
+void rue_glue_worker_stop(void);
+
+/* Implemented in Rust, called by C: one worker step, process context;
+ * returns the ms until the next. */
+unsigned long rue_rs_work(void);
+
+#endif /* RUE_GLUE_H */

@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Priorities and asynchronous reclaim: the arithmetic.
+//!
+//! Pure logic, compiled into the module and on the host.
+
+use core::fmt::{self, Write};
+
+/// The least important priority; 0 is the most important.
+pub(crate) const MAX_PRIORITY: u32 = 7;
+/// The largest `rue.memory.async_ratio`, in percent.
+pub(crate) const MAX_ASYNC_RATIO: u32 = 100;
+/// `rue.memory.async_distance_factor`: range and default, in millionths of
+/// the limit async reclaim is based on.
+pub(crate) const MIN_DISTANCE_FACTOR: u32 = 1;
+pub(crate) const MAX_DISTANCE_FACTOR: u32 = 150_000;
+pub(crate) const DEFAULT_DISTANCE_FACTOR: u32 = 50_000;
+
+/// No limit: `memory.high` or `memory.max` set to `max`.
+pub(crate) const UNLIMITED: u64 = u64::MAX;
+
+/// The effective priority of a cgroup whose own and ancestors' configured
+/// priorities are `chain`: the numerically largest (a child is never more
+/// important than its parent).
+pub(crate) fn effective_priority(chain: impl IntoIterator<Item = u32>) -> u32 {
+    chain.into_iter().max().unwrap_or(0)
+}
+
+/// Where asynchronous reclaim starts and where it stops, in bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct AsyncMarks {
+    /// Reclaim starts when usage exceeds this: `ratio`% of the limit.
+    pub(crate) high: u64,
+    /// ... and brings usage down to this: `high` less `factor` millionths
+    /// of the limit.
+    pub(crate) low: u64,
+}
+
+/// The marks of a cgroup with `memory.high` `high` and `memory.max` `max`
+/// (bytes, [`UNLIMITED`] for none): based on `memory.high`, or on
+/// `memory.max` when `memory.high` is unlimited. `None` when async reclaim
+/// is off: a ratio of 0, or no limit at all.
+pub(crate) fn async_marks(ratio: u32, factor: u32, high: u64, max: u64) -> Option<AsyncMarks> {
+    let limit = if high != UNLIMITED { high } else { max };
+    if ratio == 0 || limit == UNLIMITED {
+        return None;
+    }
+    // n/d of the limit, without overflow or 128-bit division (which the
+    // kernel does not offer): n <= d here.
+    let part = |n: u64, d: u64| (limit / d).saturating_mul(n) + limit % d * n / d;
+    let high = part(u64::from(ratio.min(MAX_ASYNC_RATIO)), 100);
+    Some(AsyncMarks {
+        high,
+        low: high.saturating_sub(part(u64::from(factor), 1_000_000)),
+    })
+}
+
+/// How many bytes to reclaim from a cgroup using `usage` bytes: down to the
+/// low mark once usage is above the high mark, else nothing.
+pub(crate) fn async_reclaim_bytes(usage: u64, marks: Option<AsyncMarks>) -> u64 {
+    match marks {
+        Some(m) if usage > m.high => usage - m.low,
+        _ => 0,
+    }
+}
+
+/// Writes a mark as `rue.memory.async_high`/`_low` show it: bytes, or
+/// `max` when async reclaim is off.
+pub(crate) fn format_mark(w: &mut dyn Write, mark: Option<u64>) -> fmt::Result {
+    match mark {
+        Some(b) => writeln!(w, "{b}"),
+        None => writeln!(w, "max"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    extern crate std;
+    use std::string::String;
+
+    const M: u64 = 1 << 20;
+
+    #[test]
+    fn effective_is_the_least_important() {
+        assert_eq!(effective_priority([]), 0);
+        assert_eq!(effective_priority([0, 3, 1]), 3);
+        assert_eq!(effective_priority([7, 0]), 7);
+    }
+
+    #[test]
+    fn marks_from_high_or_max() {
+        // memory.high 64M, ratio 50: starts at 32M.
+        let m = async_marks(50, 50_000, 64 * M, UNLIMITED).unwrap();
+        assert_eq!(m.high, 32 * M);
+        assert_eq!(m.low, 32 * M - 64 * M / 20);
+        // memory.high unlimited: from memory.max.
+        let m = async_marks(50, 100_000, UNLIMITED, 100 * M).unwrap();
+        assert_eq!(m.high, 50 * M);
+        assert_eq!(m.low, 40 * M);
+        // Off.
+        assert_eq!(async_marks(0, 50_000, 64 * M, 100 * M), None);
+        assert_eq!(async_marks(50, 50_000, UNLIMITED, UNLIMITED), None);
+        // A distance larger than the mark stops at 0.
+        let m = async_marks(1, 150_000, 64 * M, UNLIMITED).unwrap();
+        assert_eq!(m.low, 0);
+        // Huge limits do not overflow.
+        let m = async_marks(100, 150_000, u64::MAX - 1, UNLIMITED).unwrap();
+        assert_eq!(m.high, u64::MAX - 1);
+    }
+
+    #[test]
+    fn reclaim_amounts() {
+        let m = async_marks(50, 50_000, 64 * M, UNLIMITED);
+        assert_eq!(async_reclaim_bytes(30 * M, m), 0);
+        assert_eq!(async_reclaim_bytes(32 * M, m), 0);
+        assert_eq!(async_reclaim_bytes(60 * M, m), 60 * M - m.unwrap().low);
+        assert_eq!(async_reclaim_bytes(60 * M, None), 0);
+    }
+
+    #[test]
+    fn mark_format() {
+        let mut s = String::new();
+        format_mark(&mut s, Some(33554432)).unwrap();
+        format_mark(&mut s, None).unwrap();
+        assert_eq!(s, "33554432\nmax\n");
+    }
+}

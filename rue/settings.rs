@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Per-cgroup settings, and what rue did to each cgroup.
+//!
+//! Only cgroups with a setting or a count other than the defaults have an
+//! entry; reading any other cgroup gives the defaults. Entries of removed
+//! cgroups are forgotten by the worker.
+
+use crate::memqos::DEFAULT_DISTANCE_FACTOR;
+use crate::vecutil::swap_remove;
+use kernel::prelude::*;
+use kernel::sync::{new_mutex, Mutex};
+
+/// One cgroup's settings and counts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Entry {
+    pub(crate) id: u64,
+    /// `rue.priority`, 0..7.
+    pub(crate) priority: u32,
+    /// `rue.memory.async_ratio`, 0..100.
+    pub(crate) async_ratio: u32,
+    /// `rue.memory.async_distance_factor`.
+    pub(crate) distance_factor: u32,
+    /// Bytes async reclaim took from the cgroup.
+    pub(crate) async_reclaimed: u64,
+}
+
+impl Entry {
+    fn new(id: u64) -> Self {
+        Self {
+            id,
+            priority: 0,
+            async_ratio: 0,
+            distance_factor: DEFAULT_DISTANCE_FACTOR,
+            async_reclaimed: 0,
+        }
+    }
+
+    fn is_default(&self) -> bool {
+        *self == Self::new(self.id)
+    }
+}
+
+/// Every cgroup's entry.
+#[pin_data]
+pub(crate) struct Settings {
+    #[pin]
+    entries: Mutex<KVec<Entry>>,
+}
+
+impl Settings {
+    pub(crate) fn new() -> impl PinInit<Self> {
+        pin_init!(Self {
+            entries <- new_mutex!(KVec::new()),
+        })
+    }
+
+    /// The entry of cgroup `id` (the defaults if it has none).
+    pub(crate) fn get(&self, id: u64) -> Entry {
+        let entries = self.entries.lock();
+        entries
+            .iter()
+            .find(|e| e.id == id)
+            .copied()
+            .unwrap_or(Entry::new(id))
+    }
+
+    /// Changes the entry of cgroup `id` with `f`.
+    pub(crate) fn update(&self, id: u64, f: impl FnOnce(&mut Entry)) -> Result {
+        let mut entries = self.entries.lock();
+        let i = match entries.iter().position(|e| e.id == id) {
+            Some(i) => i,
+            None => {
+                entries.push(Entry::new(id), GFP_KERNEL)?;
+                entries.len() - 1
+            }
+        };
+        f(&mut entries[i]);
+        if entries[i].is_default() {
+            swap_remove(&mut entries, i);
+        }
+        Ok(())
+    }
+
+    /// Forgets cgroup `id`.
+    pub(crate) fn forget(&self, id: u64) {
+        let mut entries = self.entries.lock();
+        if let Some(i) = entries.iter().position(|e| e.id == id) {
+            swap_remove(&mut entries, i);
+        }
+    }
+
+    /// A copy of every entry.
+    pub(crate) fn snapshot(&self) -> Result<KVec<Entry>> {
+        let entries = self.entries.lock();
+        let mut out = KVec::with_capacity(entries.len(), GFP_KERNEL)?;
+        for e in entries.iter() {
+            out.push(*e, GFP_KERNEL)?;
+        }
+        Ok(out)
+    }
+}
