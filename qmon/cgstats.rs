@@ -16,7 +16,7 @@
 
 use crate::ffi;
 use crate::hist::{Control, CpuHist, Series, Snapshot, NR_SERIES};
-use core::ffi::c_void;
+use core::ffi::{c_ulong, c_void};
 use core::ptr;
 use core::sync::atomic::{AtomicBool, AtomicPtr, AtomicU64, Ordering};
 use kernel::prelude::*;
@@ -194,6 +194,10 @@ struct Writer {
     len: usize,
     /// Buffer for the glue's walk over cgroups.
     walk: KVec<u8>,
+    /// Entries unlinked from the chains, linked by `dead_next`, to free
+    /// once the RCU grace period named by `cookie` has passed.
+    graveyard: AtomicPtr<CgStats>,
+    cookie: c_ulong,
 }
 
 /// Every cgroup's [`CgStats`], by id.
@@ -241,6 +245,8 @@ impl Table {
                 generation: 0,
                 len: 0,
                 walk: KVec::new(),
+                graveyard: AtomicPtr::new(ptr::null_mut()),
+                cookie: 0,
             }),
         }))
     }
@@ -353,6 +359,7 @@ impl Table {
     }
 
     fn update_locked(&self, w: &mut Writer) -> Result {
+        Self::reap(w, false);
         Self::walk(w)?;
         w.generation += 1;
         let gen = w.generation;
@@ -399,13 +406,30 @@ impl Table {
             added += 1;
         }
         w.len += added;
-        w.len -= self.sweep(gen);
+        w.len -= self.sweep(w, gen);
         Ok(())
     }
 
-    /// Unlinks and frees the entries not seen in generation `gen`; returns
-    /// how many.
-    fn sweep(&self, gen: u64) -> usize {
+    /// Frees the graveyard if its grace period has passed, or if `now`
+    /// (when no reader can hold an entry any more).
+    fn reap(w: &mut Writer, now: bool) {
+        let mut dead = w.graveyard.load(Ordering::Relaxed);
+        // SAFETY: no preconditions.
+        if dead.is_null() || !(now || unsafe { ffi::qmon_glue_rcu_done(w.cookie) }) {
+            return;
+        }
+        w.graveyard.store(ptr::null_mut(), Ordering::Relaxed);
+        while !dead.is_null() {
+            // SAFETY: unlinked a grace period ago (or no reader is left), so
+            // nobody holds it; it came from `KBox::into_raw`.
+            let b = unsafe { KBox::from_raw(dead) };
+            dead = b.dead_next.load(Ordering::Relaxed);
+        }
+    }
+
+    /// Unlinks the entries not seen in generation `gen` and puts them in
+    /// the graveyard; returns how many.
+    fn sweep(&self, w: &mut Writer, gen: u64) -> usize {
         let root = self.root.load(Ordering::Relaxed);
         // An entry seen alive keeps its ancestors alive, so that parent
         // pointers never dangle.
@@ -450,14 +474,23 @@ impl Table {
             }
         }
         if !dead.is_null() {
-            // SAFETY: no preconditions; process context.
-            unsafe { ffi::qmon_glue_synchronize_rcu() };
-        }
-        while !dead.is_null() {
-            // SAFETY: unlinked a grace period ago, so no reader holds it;
-            // it came from `KBox::into_raw`.
-            let b = unsafe { KBox::from_raw(dead) };
-            dead = b.dead_next.load(Ordering::Relaxed);
+            // Older entries wait for the new grace period too: an entry is
+            // only unlinked after its descendants, so no reader reaches an
+            // older one through a newer one.
+            let mut tail = dead;
+            // SAFETY: entries of the dead list are ours until freed.
+            while let Some(next) = unsafe { (*tail).dead_next.load(Ordering::Relaxed).as_mut() } {
+                tail = next;
+            }
+            // SAFETY: as above.
+            unsafe {
+                (*tail)
+                    .dead_next
+                    .store(w.graveyard.load(Ordering::Relaxed), Ordering::Relaxed)
+            };
+            w.graveyard.store(dead, Ordering::Relaxed);
+            // SAFETY: no preconditions.
+            w.cookie = unsafe { ffi::qmon_glue_rcu_start() };
         }
         n
     }
@@ -467,6 +500,7 @@ impl Table {
 impl PinnedDrop for Table {
     fn drop(self: Pin<&mut Self>) {
         // The probes are detached: nobody reads the chains any more.
+        Self::reap(&mut self.writer.lock(), true);
         for head in self.chains.iter() {
             let mut p = head.swap(ptr::null_mut(), Ordering::Relaxed);
             while !p.is_null() {

@@ -10,7 +10,8 @@ use core::ffi::{c_char, c_int, c_long, c_uint, c_ulong, c_void};
 extern "C" {
     pub(crate) fn qmon_glue_nr_cpu_ids() -> c_uint;
     pub(crate) fn qmon_glue_cpu() -> c_uint;
-    pub(crate) fn qmon_glue_synchronize_rcu();
+    pub(crate) fn qmon_glue_rcu_start() -> c_ulong;
+    pub(crate) fn qmon_glue_rcu_done(cookie: c_ulong) -> bool;
     pub(crate) fn qmon_glue_ktime() -> u64;
     pub(crate) fn qmon_glue_task(task: *mut c_void, comm: *mut c_char) -> c_uint;
     pub(crate) fn qmon_glue_stack(task: *mut c_void, store: *mut c_ulong, size: c_uint) -> c_uint;

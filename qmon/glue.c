@@ -54,9 +54,14 @@ void qmon_glue_param_unlock(void)
 	kernel_param_unlock(THIS_MODULE);
 }
 
-void qmon_glue_synchronize_rcu(void)
+unsigned long qmon_glue_rcu_start(void)
 {
-	synchronize_rcu();
+	return start_poll_synchronize_rcu();
+}
+
+bool qmon_glue_rcu_done(unsigned long cookie)
+{
+	return poll_state_synchronize_rcu(cookie);
 }
 
 u64 qmon_glue_ktime(void)

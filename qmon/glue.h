@@ -15,7 +15,10 @@
 unsigned int qmon_glue_nr_cpu_ids(void);
 /* The current CPU; the caller cannot migrate (probe context). */
 unsigned int qmon_glue_cpu(void);
-void qmon_glue_synchronize_rcu(void);
+/* start_poll_synchronize_rcu(), poll_state_synchronize_rcu(): a cookie for
+ * a grace period from now, and whether it has passed. */
+unsigned long qmon_glue_rcu_start(void);
+bool qmon_glue_rcu_done(unsigned long cookie);
 
 /* ktime_get_ns(): CLOCK_MONOTONIC, for event times. */
 u64 qmon_glue_ktime(void);
