@@ -15,10 +15,10 @@ mod events;
 mod hist;
 #[path = "../../common/kparam.rs"]
 mod kparam;
-#[path = "../../rue/memqos.rs"]
-mod memqos;
 #[path = "../../cgroupfs/meminfo.rs"]
 mod meminfo;
+#[path = "../../rue/memqos.rs"]
+mod memqos;
 #[path = "../../cgroupfs/procstat.rs"]
 mod procstat;
 #[path = "../../qmon/stamps.rs"]
