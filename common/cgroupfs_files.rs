@@ -1,11 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! A module's set of per-cgroup files, registered with cgroupfs while the
-//! value lives: the safe wrapper of `cgroupfs_register_files()` and
-//! `cgroupfs_unregister_files()` (`common/cgroupfs_api.h`).
+//! value lives: the safe wrapper of `cgroupfs_register_files()`,
+//! `cgroupfs_unregister_files()` and `cgroupfs_notify()`
+//! (`common/cgroupfs_api.h`).
+//!
+//! A module implements [`CgroupFiles`] for the state its files show and
+//! registers it with [`FileSet::register`]; the C callbacks cgroupfs calls
+//! are the generic trampolines here, which find that state and the file's
+//! index from the callback's `data`.
 
 use crate::cgroupfs_api::CgroupfsFile;
+use crate::textbuf::TextBuf;
 use core::ffi::{c_char, c_long, c_uint, c_void, CStr};
+use core::fmt;
 use core::ptr::NonNull;
 use kernel::prelude::*;
 
@@ -16,130 +24,180 @@ extern "C" {
         nr: c_uint,
     ) -> *mut c_void;
     fn cgroupfs_unregister_files(handle: *mut c_void);
+    fn cgroupfs_notify(handle: *mut c_void, index: c_uint, id: u64);
 }
 
-/// `show` of `struct cgroupfs_file`.
-pub(crate) type ShowFn =
-    unsafe extern "C" fn(*mut c_void, *mut c_void, u64, *mut c_char, usize) -> c_long;
-/// `write` of `struct cgroupfs_file`.
-pub(crate) type WriteFn =
-    unsafe extern "C" fn(*mut c_void, *mut c_void, u64, *const c_char, usize) -> c_long;
+/// The cgroup a call is for: a `struct cgroup *` that cgroupfs holds a
+/// reference on for the call, and its id.
+#[derive(Clone, Copy)]
+pub(crate) struct CallCgroup {
+    // Not every module walks the cgroup itself.
+    #[allow(dead_code)]
+    pub(crate) ptr: *mut c_void,
+    pub(crate) id: u64,
+}
 
-/// One file: name, mode, callbacks.
+/// What a module's per-cgroup files show and take. Calls come from any
+/// thread, in process context, and may sleep.
+pub(crate) trait CgroupFiles: Sync {
+    /// Renders file `index` for `cg` into `out`. The outer error is the
+    /// errno the reader gets; a `fmt::Error` means `out` is full, and the
+    /// call is made again with a larger one.
+    fn show(&self, index: usize, cg: CallCgroup, out: &mut TextBuf<'_>) -> Result<fmt::Result>;
+
+    /// Takes a write of `input` to file `index` for `cg`: all of it, or
+    /// nothing and an errno.
+    fn write(&self, _index: usize, _cg: CallCgroup, _input: &[u8]) -> Result {
+        Err(EACCES)
+    }
+}
+
+/// One file: its name and mode (0444, 0644 or 0200); writable modes get
+/// [`CgroupFiles::write`].
 pub(crate) struct FileSpec {
     pub(crate) name: &'static CStr,
     pub(crate) mode: u16,
-    pub(crate) show: Option<ShowFn>,
-    pub(crate) write: Option<WriteFn>,
 }
 
-/// Registered files, whose callbacks get a pointer to their element of
-/// `data` as `data`; unregistered on drop.
+/// What a file's `data` points to.
+struct Target<T> {
+    files: *const T,
+    index: usize,
+}
+
+/// `show` of every file.
+///
+/// # Safety
+///
+/// Called by cgroupfs with `data` from a live [`FileSet<T>`] and `buf`
+/// writable for `size` bytes.
+unsafe extern "C" fn show<T: CgroupFiles>(
+    data: *mut c_void,
+    cgrp: *mut c_void,
+    id: u64,
+    buf: *mut c_char,
+    size: usize,
+) -> c_long {
+    // SAFETY: `data` is a `Target<T>` of a live set, whose `files` outlive
+    // it (the contract of `FileSet::register`).
+    let (t, files) = unsafe {
+        let t = &*data.cast::<Target<T>>();
+        (t, &*t.files)
+    };
+    // SAFETY: cgroupfs passes a buffer writable for `size` bytes.
+    let mut out = TextBuf::new(unsafe { core::slice::from_raw_parts_mut(buf.cast(), size) });
+    match files.show(t.index, CallCgroup { ptr: cgrp, id }, &mut out) {
+        Ok(Ok(())) => out.len() as c_long,
+        Ok(Err(fmt::Error)) => ENOSPC.to_errno() as c_long,
+        Err(e) => e.to_errno() as c_long,
+    }
+}
+
+/// `write` of every writable file.
+///
+/// # Safety
+///
+/// Called by cgroupfs with `data` from a live [`FileSet<T>`] and `buf`
+/// readable for `len` bytes.
+unsafe extern "C" fn write<T: CgroupFiles>(
+    data: *mut c_void,
+    cgrp: *mut c_void,
+    id: u64,
+    buf: *const c_char,
+    len: usize,
+) -> c_long {
+    // SAFETY: as in `show`.
+    let (t, files) = unsafe {
+        let t = &*data.cast::<Target<T>>();
+        (t, &*t.files)
+    };
+    // SAFETY: cgroupfs passes `len` readable bytes.
+    let input = unsafe { core::slice::from_raw_parts(buf.cast::<u8>(), len) };
+    match files.write(t.index, CallCgroup { ptr: cgrp, id }, input) {
+        Ok(()) => 0,
+        Err(e) => e.to_errno() as c_long,
+    }
+}
+
+/// Registered files; unregistered on drop.
 ///
 /// # Invariants
 ///
 /// `handle` is a live registration of `files`, whose `data` point to the
-/// elements of `data`, which stay in place (the vectors are never changed).
-pub(crate) struct FileSet<D> {
+/// elements of `targets`, which stay in place (the vectors never change).
+pub(crate) struct FileSet<T> {
     handle: NonNull<c_void>,
     _files: KVec<CgroupfsFile>,
-    _data: KVec<D>,
+    _targets: KVec<Target<T>>,
 }
 
-// SAFETY: the pointers are only used to unregister, from any thread; `D`
-// is reached by the callbacks, which may run on any thread.
-unsafe impl<D: Sync> Send for FileSet<D> {}
-// SAFETY: no shared access happens through `&FileSet`.
-unsafe impl<D: Sync> Sync for FileSet<D> {}
+// SAFETY: the pointers are only used to unregister and notify, which may
+// happen on any thread; `T` is `Sync` and its callbacks run on any thread.
+unsafe impl<T: Sync> Send for FileSet<T> {}
+// SAFETY: `&FileSet` only gives `notify`, which any thread may call.
+unsafe impl<T: Sync> Sync for FileSet<T> {}
 
-impl<D> FileSet<D> {
-    /// Registers `specs[i]` with `data[i]` for every `i`.
+impl<T: CgroupFiles> FileSet<T> {
+    /// Registers `specs`, served by `files`.
     ///
     /// # Safety
     ///
-    /// The callbacks must be sound for calls with their element of `data`,
-    /// from when this is called until the value is dropped.
+    /// `files` stays valid until the returned value is dropped.
     pub(crate) unsafe fn register(
         module: &'static ThisModule,
         specs: &[FileSpec],
-        data: KVec<D>,
+        files: *const T,
     ) -> Result<Self> {
-        if specs.len() != data.len() {
-            return Err(EINVAL);
+        let mut targets = KVec::with_capacity(specs.len(), GFP_KERNEL)?;
+        for index in 0..specs.len() {
+            targets.push(Target { files, index }, GFP_KERNEL)?;
         }
-        let mut files = KVec::with_capacity(specs.len(), GFP_KERNEL)?;
-        for (s, d) in specs.iter().zip(data.iter()) {
-            files.push(
+        let mut cfiles = KVec::with_capacity(specs.len(), GFP_KERNEL)?;
+        for (s, t) in specs.iter().zip(targets.iter()) {
+            cfiles.push(
                 CgroupfsFile {
                     name: s.name.as_ptr(),
                     mode: s.mode,
-                    show: s.show,
-                    write: s.write,
-                    data: (d as *const D).cast_mut().cast(),
+                    show: Some(show::<T>),
+                    write: (s.mode & 0o200 != 0).then_some(write::<T> as _),
+                    data: (t as *const Target<T>).cast_mut().cast(),
                 },
                 GFP_KERNEL,
             )?;
         }
-        // SAFETY: `files`, the static names and `data` (held in place by
-        // the vectors' heap buffers) stay valid until `drop()`
-        // unregisters; `module` is the calling module.
+        // SAFETY: `cfiles`, the static names and `targets` (held in place
+        // by the vectors' heap buffers) stay valid until `drop()`
+        // unregisters; the trampolines are sound for them while `files`
+        // lives (the caller's guarantee); `module` is the calling module.
         let handle = unsafe {
             cgroupfs_register_files(
                 module.as_ptr().cast(),
-                files.as_ptr(),
-                files.len() as c_uint,
+                cfiles.as_ptr(),
+                cfiles.len() as c_uint,
             )
         };
         let handle = kernel::error::from_err_ptr(handle)?;
-        // INVARIANT: registered, with `data` pointing into `data`.
+        // INVARIANT: registered, with `data` pointing into `targets`.
         Ok(Self {
             handle: NonNull::new(handle).ok_or(EINVAL)?,
-            _files: files,
-            _data: data,
+            _files: cfiles,
+            _targets: targets,
         })
     }
 
-    /// The registration, for `cgroupfs_notify()`.
+    /// Wakes the pollers of file `index` in cgroup `id` (see
+    /// `cgroupfs_notify()`). Process context.
     #[allow(dead_code)]
-    pub(crate) fn handle(&self) -> *mut c_void {
-        self.handle.as_ptr()
+    pub(crate) fn notify(&self, index: usize, id: u64) {
+        // SAFETY: by the type invariant `handle` is live.
+        unsafe { cgroupfs_notify(self.handle.as_ptr(), index as c_uint, id) };
     }
 }
 
-impl<D> Drop for FileSet<D> {
+impl<T> Drop for FileSet<T> {
     fn drop(&mut self) {
         // SAFETY: by the type invariant `handle` is live; unregistering
         // waits for calls in flight before the fields are freed.
         unsafe { cgroupfs_unregister_files(self.handle.as_ptr()) };
     }
-}
-
-/// The `data` a callback got, as the `D` it points to.
-///
-/// # Safety
-///
-/// `data` is a callback's `data` from a live [`FileSet<D>`].
-pub(crate) unsafe fn data<'a, D>(data: *mut c_void) -> &'a D {
-    // SAFETY: the caller's guarantee.
-    unsafe { &*data.cast::<D>() }
-}
-
-/// The output buffer of a `show` call.
-///
-/// # Safety
-///
-/// `buf` is writable for `size` bytes, as cgroupfs passes it.
-pub(crate) unsafe fn out_buf<'a>(buf: *mut c_char, size: usize) -> &'a mut [u8] {
-    // SAFETY: the caller's guarantee.
-    unsafe { core::slice::from_raw_parts_mut(buf.cast::<u8>(), size) }
-}
-
-/// The input of a `write` call.
-///
-/// # Safety
-///
-/// `buf` is readable for `len` bytes, as cgroupfs passes it.
-pub(crate) unsafe fn in_buf<'a>(buf: *const c_char, len: usize) -> &'a [u8] {
-    // SAFETY: the caller's guarantee.
-    unsafe { core::slice::from_raw_parts(buf.cast::<u8>(), len) }
 }

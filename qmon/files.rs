@@ -3,20 +3,16 @@
 //! qmon's files in every `cgroup/<path>/` directory of cgroupfs mounts,
 //! added through cgroupfs's registration API (`common/cgroupfs_api.h`).
 
-use crate::cgroupfs_files::{self, FileSet, FileSpec, WriteFn};
+use crate::cgroupfs_files::{CallCgroup, CgroupFiles, FileSet, FileSpec};
 use crate::cgstats::CgStats;
 use crate::events;
 use crate::ffi;
 use crate::hist::{self, ControlError, Group, Series};
 use crate::probes::Monitor;
 use crate::textbuf::TextBuf;
-use core::ffi::{c_char, c_long, c_uint, c_ulong, c_void, CStr};
-use core::fmt;
+use core::ffi::{c_ulong, CStr};
+use core::fmt::{self, Write};
 use kernel::prelude::*;
-
-extern "C" {
-    fn cgroupfs_notify(handle: *mut c_void, index: c_uint, id: u64);
-}
 
 /// What a file shows.
 #[derive(Clone, Copy)]
@@ -47,17 +43,12 @@ const FILES: [(&CStr, Kind, u16); 8] = [
 ];
 
 /// The index of `sli.monitor` in [`FILES`], which notifications name.
-const MONITOR_INDEX: c_uint = 6;
+const MONITOR_INDEX: usize = 6;
 
 /// Tells the pollers of `sli.monitor` of cgroup `id` that a count was
-/// reached.
-///
-/// # Safety
-///
-/// `handle` is qmon's live registration.
-pub(crate) unsafe fn notify_monitor(handle: *mut c_void, id: u64) {
-    // SAFETY: the caller's guarantee; process context.
-    unsafe { cgroupfs_notify(handle, MONITOR_INDEX, id) };
+/// reached. Process context.
+pub(crate) fn notify_monitor(files: &Files, id: u64) {
+    files.notify(MONITOR_INDEX, id);
 }
 
 /// Writes the path of cgroup `id` as the reader sees it, or `id:<id>`
@@ -84,7 +75,7 @@ fn write_symbol(w: &mut dyn fmt::Write, addr: u64) -> fmt::Result {
     w.write_str(core::str::from_utf8(&buf[..n]).unwrap_or("?"))
 }
 
-fn render(w: &mut dyn fmt::Write, kind: Kind, s: &CgStats, m: &Monitor) -> fmt::Result {
+fn render(w: &mut TextBuf<'_>, kind: Kind, s: &CgStats, m: &Monitor) -> fmt::Result {
     match kind {
         Kind::Ms(g) => {
             for series in g.series() {
@@ -132,20 +123,31 @@ fn render(w: &mut dyn fmt::Write, kind: Kind, s: &CgStats, m: &Monitor) -> fmt::
     Ok(())
 }
 
-/// What the `data` of a registered file points to.
-pub(crate) struct FileData {
-    monitor: *const Monitor,
-    kind: Kind,
+impl CgroupFiles for Monitor {
+    fn show(&self, index: usize, cg: CallCgroup, out: &mut TextBuf<'_>) -> Result<fmt::Result> {
+        let kind = FILES.get(index).ok_or(EINVAL)?.1;
+        self.table.with(cg.id, |s| render(out, kind, s, self))
+    }
+
+    /// `sli.control`: settings, one per line, all or none.
+    fn write(&self, index: usize, cg: CallCgroup, input: &[u8]) -> Result {
+        if !matches!(FILES.get(index), Some((_, Kind::Control, _))) {
+            return Err(EACCES);
+        }
+        let text = core::str::from_utf8(input).map_err(|_| EINVAL)?;
+        self.table.with(cg.id, |s| {
+            hist::parse_controls(text, |c| s.set_control(&c)).map_err(|e| match e {
+                ControlError::Invalid => EINVAL,
+                ControlError::Range => ERANGE,
+            })
+        })?
+    }
 }
 
-// SAFETY: the monitor is shared, read-only or through atomics and locks,
-// by the callbacks on any thread.
-unsafe impl Sync for FileData {}
-
 /// qmon's registered files.
-pub(crate) type Files = FileSet<FileData>;
+pub(crate) type Files = FileSet<Monitor>;
 
-/// Registers the files, served from `monitor`.
+/// Registers the files, served by `monitor`.
 ///
 /// # Safety
 ///
@@ -153,83 +155,12 @@ pub(crate) type Files = FileSet<FileData>;
 pub(crate) unsafe fn register(
     module: &'static ThisModule,
     monitor: *const Monitor,
-) -> Result<Files> {
-    let mut data = KVec::with_capacity(FILES.len(), GFP_KERNEL)?;
+) -> Result<KBox<Files>> {
     let mut specs = KVec::with_capacity(FILES.len(), GFP_KERNEL)?;
-    for (name, kind, mode) in FILES {
-        data.push(FileData { monitor, kind }, GFP_KERNEL)?;
-        specs.push(
-            FileSpec {
-                name,
-                mode,
-                show: Some(show),
-                write: matches!(kind, Kind::Control).then_some(write as WriteFn),
-            },
-            GFP_KERNEL,
-        )?;
+    for (name, _, mode) in FILES {
+        specs.push(FileSpec { name, mode }, GFP_KERNEL)?;
     }
-    // SAFETY: the callbacks use their `FileData`, whose monitor outlives the
-    // registration (the caller's guarantee).
-    unsafe { FileSet::register(module, &specs, data) }
-}
-
-/// `show` of every qmon file.
-///
-/// # Safety
-///
-/// Called by cgroupfs with `data` from our registration and `buf` writable
-/// for `size` bytes.
-unsafe extern "C" fn show(
-    data: *mut c_void,
-    _cgrp: *mut c_void,
-    id: u64,
-    buf: *mut c_char,
-    size: usize,
-) -> c_long {
-    // SAFETY: `data` is one of our `FileData`, alive while registered, as is
-    // the monitor it points to.
-    let d = unsafe { cgroupfs_files::data::<FileData>(data) };
-    // SAFETY: as above.
-    let m = unsafe { &*d.monitor };
-    // SAFETY: cgroupfs passes a buffer writable for `size` bytes.
-    let mut w = TextBuf::new(unsafe { cgroupfs_files::out_buf(buf, size) });
-    match m.table.with(id, |s| render(&mut w, d.kind, s, m)) {
-        Ok(Ok(())) => w.len() as c_long,
-        Ok(Err(_)) => ENOSPC.to_errno() as c_long,
-        Err(e) => e.to_errno() as c_long,
-    }
-}
-
-/// `write` of `sli.control`: settings, one per line, all or none.
-///
-/// # Safety
-///
-/// Called by cgroupfs with `data` from our registration and `buf` readable
-/// for `len` bytes.
-unsafe extern "C" fn write(
-    data: *mut c_void,
-    _cgrp: *mut c_void,
-    id: u64,
-    buf: *const c_char,
-    len: usize,
-) -> c_long {
-    // SAFETY: as in `show`.
-    let d = unsafe { cgroupfs_files::data::<FileData>(data) };
-    // SAFETY: as in `show`.
-    let m = unsafe { &*d.monitor };
-    // SAFETY: cgroupfs passes `len` readable bytes.
-    let input = unsafe { cgroupfs_files::in_buf(buf, len) };
-    let Ok(text) = core::str::from_utf8(input) else {
-        return EINVAL.to_errno() as c_long;
-    };
-    let res = m.table.with(id, |s| {
-        hist::parse_controls(text, |c| s.set_control(&c)).map_err(|e| match e {
-            ControlError::Invalid => EINVAL,
-            ControlError::Range => ERANGE,
-        })
-    });
-    match res.and_then(|r| r) {
-        Ok(()) => 0,
-        Err(e) => e.to_errno() as c_long,
-    }
+    // SAFETY: the caller's guarantee.
+    let files = unsafe { FileSet::register(module, &specs, monitor)? };
+    Ok(KBox::new(files, GFP_KERNEL)?)
 }

@@ -25,6 +25,7 @@
 use crate::cgstats::Table;
 use crate::events::{self, Event, Ring, STACK_DEPTH};
 use crate::ffi;
+use crate::files::Files;
 use crate::hist::{sleep_series, Series};
 use crate::stamps::{Slot, Stamps};
 use core::ffi::{c_uint, c_void};
@@ -72,9 +73,9 @@ pub(crate) struct Monitor {
     /// The event buffer and how many events were ever added to it.
     events: KVVec<events::Slot>,
     events_head: AtomicU64,
-    /// The registration of qmon's files, for notifying `sli.monitor`
-    /// pollers; null while there is none.
-    files: AtomicPtr<c_void>,
+    /// qmon's registered files, for notifying `sli.monitor` pollers; null
+    /// while there are none.
+    files: AtomicPtr<Files>,
 }
 
 impl Monitor {
@@ -115,15 +116,15 @@ impl Monitor {
         Ring::new(&self.events, &self.events_head).expect("NR_EVENTS > 0")
     }
 
-    /// Sets (or, with null, clears) the registration `sli.monitor`
-    /// notifications go to.
-    pub(crate) fn set_files(&self, handle: *mut c_void) {
-        self.files.store(handle, Ordering::Release);
-    }
-
-    /// The registration notifications go to, or null.
-    pub(crate) fn files(&self) -> *mut c_void {
-        self.files.load(Ordering::Acquire)
+    /// Sets (or, with null, clears) the files `sli.monitor` notifications
+    /// go to.
+    ///
+    /// # Safety
+    ///
+    /// `files` stays valid until it is cleared and `qmon_rs_notify()` is no
+    /// longer running.
+    pub(crate) unsafe fn set_files(&self, files: *const Files) {
+        self.files.store(files.cast_mut(), Ordering::Release);
     }
 
     /// Counts `ns` for the cgroup `cgrp` (`id`); a latency over a threshold
@@ -391,14 +392,11 @@ pub(crate) extern "C" fn qmon_rs_cgroups_changed() {
 /// pollers of `sli.monitor` in each cgroup concerned.
 #[no_mangle]
 pub(crate) extern "C" fn qmon_rs_notify() {
-    if let Some(m) = monitor() {
-        let files = m.files();
-        if !files.is_null() {
-            // SAFETY: the registration stays live while this work runs:
-            // the module clears `files` and waits for this work before
-            // unregistering.
-            m.table
-                .take_notified(|id| unsafe { crate::files::notify_monitor(files, id) });
-        }
+    let Some(m) = monitor() else { return };
+    // SAFETY: the files stay valid while this work runs: the module clears
+    // the pointer and waits for this work before unregistering them.
+    if let Some(files) = unsafe { m.files.load(Ordering::Acquire).as_ref() } {
+        m.table
+            .take_notified(|id| crate::files::notify_monitor(files, id));
     }
 }

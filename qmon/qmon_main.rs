@@ -90,7 +90,7 @@ impl Drop for ParamLock {
 }
 
 struct Qmon {
-    files: Option<files::Files>,
+    files: Option<KBox<files::Files>>,
     monitor: Pin<KBox<Monitor>>,
 }
 
@@ -102,7 +102,9 @@ impl kernel::Module for Qmon {
         // SAFETY: the monitor is freed only in `drop()`, after the files
         // are unregistered.
         let files = unsafe { files::register(module, m)? };
-        monitor.set_files(files.handle());
+        // SAFETY: cleared in `drop()`, which then waits for notifications
+        // in flight, before the files are dropped.
+        unsafe { monitor.set_files(&*files) };
         // SAFETY: withdrawn in `drop()` before the monitor is freed, after
         // the probes are detached.
         unsafe { probes::publish(m) };
@@ -142,7 +144,8 @@ impl Drop for Qmon {
         // detached.
         unsafe { ffi::qmon_glue_cancel_update() };
         // Then the notifications they started, before the files go.
-        self.monitor.set_files(core::ptr::null_mut());
+        // SAFETY: clearing.
+        unsafe { self.monitor.set_files(core::ptr::null()) };
         // SAFETY: as above.
         unsafe { ffi::qmon_glue_cancel_notify() };
         // Unregistering waits for reads and writes in flight.
