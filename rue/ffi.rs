@@ -21,6 +21,7 @@ extern "C" {
     pub(crate) fn rue_glue_cgroup_parent(cgrp: *mut c_void) -> *mut c_void;
     pub(crate) fn rue_glue_cgroup_id(cgrp: *mut c_void) -> u64;
     pub(crate) fn rue_glue_memcg(cgrp: *mut c_void, out: *mut u64) -> c_int;
+    pub(crate) fn rue_glue_memory(free: *mut u64, total: *mut u64);
     pub(crate) fn rue_glue_worker_start(ms: c_ulong);
     pub(crate) fn rue_glue_worker_stop();
 }

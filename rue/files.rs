@@ -66,7 +66,10 @@ fn render(w: &mut TextBuf<'_>, kind: Kind, s: &Settings, cg: CallCgroup) -> fmt:
         Kind::DistanceFactor => writeln!(w, "{}", e.distance_factor),
         Kind::AsyncHigh => memqos::format_mark(w, marks(&e).map(|m| m.high)),
         Kind::AsyncLow => memqos::format_mark(w, marks(&e).map(|m| m.low)),
-        Kind::Stat => writeln!(w, "async_reclaimed {}", e.async_reclaimed),
+        Kind::Stat => {
+            writeln!(w, "async_reclaimed {}", e.async_reclaimed)?;
+            writeln!(w, "prio_reclaimed {}", e.prio_reclaimed)
+        }
     }
 }
 

@@ -10,6 +10,8 @@
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/memcontrol.h>
+#include <linux/mm.h>
+#include <linux/vmstat.h>
 #include <linux/module.h>
 #include <linux/mount.h>
 #include <linux/nsproxy.h>
@@ -134,6 +136,12 @@ int rue_glue_memcg(void *cgrp, u64 *out)
 	}
 	css_put(css);
 	return ret;
+}
+
+void rue_glue_memory(u64 *free, u64 *total)
+{
+	*free = (u64)global_zone_page_state(NR_FREE_PAGES) << PAGE_SHIFT;
+	*total = (u64)totalram_pages() << PAGE_SHIFT;
 }
 
 /* The worker: a delayed work item that runs rue_rs_work() and rearms. */

@@ -34,6 +34,9 @@ u64 rue_glue_cgroup_id(void *cgrp);
  * controller in bytes (U64_MAX: no limit); -ENOENT without one. */
 int rue_glue_memcg(void *cgrp, u64 *out);
 
+/* Free memory and all RAM, in bytes. */
+void rue_glue_memory(u64 *free, u64 *total);
+
 /* Runs rue_rs_work() in @ms ms, then again after what it returns. */
 void rue_glue_worker_start(unsigned long ms);
 /* Waits for a run in flight; none runs after. */

@@ -64,6 +64,58 @@ pub(crate) fn async_reclaim_bytes(usage: u64, marks: Option<AsyncMarks>) -> u64 
     }
 }
 
+/// The free memory priority reclaim keeps: `ratio` percent of `total`.
+pub(crate) fn reserve(total: u64, ratio: u32) -> u64 {
+    total / 100 * u64::from(ratio) + total % 100 * u64::from(ratio) / 100
+}
+
+/// How far priority reclaim reaches, from one pass to the next.
+///
+/// Idle while free memory is at or above the reserve. Under the reserve it
+/// reclaims from the cgroups of priority 7 first, and each further pass
+/// that still finds free memory under the reserve widens the reach by one
+/// priority, down to `highest` (the most important priority it may touch;
+/// 8: none). Back above the reserve, it starts over from 7.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct PrioReclaim {
+    /// The most important priority the last pass reclaimed from;
+    /// `MAX_PRIORITY + 1` when idle.
+    level: u32,
+}
+
+impl PrioReclaim {
+    pub(crate) const fn new() -> Self {
+        Self {
+            level: MAX_PRIORITY + 1,
+        }
+    }
+
+    /// The reach `level()` returned.
+    pub(crate) const fn at(level: u32) -> Self {
+        Self { level }
+    }
+
+    /// The reach, to keep between passes.
+    pub(crate) const fn level(&self) -> u32 {
+        self.level
+    }
+
+    /// One pass with `free` bytes free of a `reserve`: the most important
+    /// priority to reclaim from now and how many bytes, or `None`.
+    pub(crate) fn step(&mut self, free: u64, reserve: u64, highest: u32) -> Option<(u32, u64)> {
+        if free >= reserve {
+            *self = Self::new();
+            return None;
+        }
+        if self.level > MAX_PRIORITY {
+            self.level = MAX_PRIORITY;
+        } else if self.level > highest {
+            self.level -= 1;
+        }
+        (self.level >= highest).then_some((self.level, reserve - free))
+    }
+}
+
 /// Writes a mark as `rue.memory.async_high`/`_low` show it: bytes, or
 /// `max` when async reclaim is off.
 pub(crate) fn format_mark(w: &mut dyn Write, mark: Option<u64>) -> fmt::Result {
@@ -116,6 +168,37 @@ mod tests {
         assert_eq!(async_reclaim_bytes(32 * M, m), 0);
         assert_eq!(async_reclaim_bytes(60 * M, m), 60 * M - m.unwrap().low);
         assert_eq!(async_reclaim_bytes(60 * M, None), 0);
+    }
+
+    #[test]
+    fn reserve_is_a_percentage() {
+        assert_eq!(reserve(1000 * M, 5), 50 * M);
+        assert_eq!(reserve(u64::MAX, 20), u64::MAX / 5);
+    }
+
+    #[test]
+    fn priority_reclaim_widens_while_pressure_persists() {
+        let mut p = PrioReclaim::new();
+        assert_eq!(p.step(100, 50, 1), None);
+        assert_eq!(p.step(40, 50, 1), Some((7, 10)));
+        assert_eq!(p.step(45, 50, 1), Some((6, 5)));
+        for level in (1..6).rev() {
+            assert_eq!(p.step(45, 50, 1), Some((level, 5)));
+        }
+        // Never past the most important priority it may touch.
+        assert_eq!(p.step(45, 50, 1), Some((1, 5)));
+        // Relieved: starts over from 7.
+        assert_eq!(p.step(60, 50, 1), None);
+        assert_eq!(p.step(10, 50, 1), Some((7, 40)));
+        // highest 6: 7, then 6, then stays.
+        let mut p = PrioReclaim::new();
+        assert_eq!(p.step(0, 50, 6), Some((7, 50)));
+        assert_eq!(p.step(0, 50, 6), Some((6, 50)));
+        assert_eq!(p.step(0, 50, 6), Some((6, 50)));
+        // highest 8: never.
+        let mut p = PrioReclaim::new();
+        assert_eq!(p.step(0, 50, 8), None);
+        assert_eq!(p.step(0, 50, 8), None);
     }
 
     #[test]

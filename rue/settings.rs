@@ -23,6 +23,8 @@ pub(crate) struct Entry {
     pub(crate) distance_factor: u32,
     /// Bytes async reclaim took from the cgroup.
     pub(crate) async_reclaimed: u64,
+    /// Bytes priority reclaim took from the cgroup.
+    pub(crate) prio_reclaimed: u64,
 }
 
 impl Entry {
@@ -33,6 +35,7 @@ impl Entry {
             async_ratio: 0,
             distance_factor: DEFAULT_DISTANCE_FACTOR,
             async_reclaimed: 0,
+            prio_reclaimed: 0,
         }
     }
 

@@ -3,22 +3,25 @@
 //! The worker: asynchronous reclaim, and forgetting removed cgroups.
 //!
 //! A delayed work item runs [`rue_rs_work`] every 100 ms while some cgroup
-//! has async reclaim on and `memory_qos` is 1, every second otherwise.
-//! For each cgroup whose usage is above its async high mark it writes the
-//! bytes to free down to the low mark into the cgroup's own
+//! has async reclaim on or a priority and `memory_qos` is 1, every second
+//! otherwise. For each cgroup whose usage is above its async high mark it
+//! writes the bytes to free down to the low mark into the cgroup's own
 //! `memory.reclaim`: the kernel's proactive reclaim interface, stable user
 //! ABI since Linux 5.19, which reclaims from that cgroup only, with the
 //! kernel's own reclaim code, in the worker's context instead of in the
-//! cgroup's tasks.
+//! cgroup's tasks. Then, while free memory is under the reserve, priority
+//! reclaim does the same to the cgroups with a priority, least important
+//! first (see [`PrioReclaim`]).
 
 use crate::cgroup::Cgroup;
 use crate::ffi;
-use crate::memqos;
-use crate::settings::Settings;
+use crate::memqos::{self, PrioReclaim};
+use crate::settings::{Entry, Settings};
+use crate::textbuf::TextBuf;
 use crate::PARAMS;
 use core::ffi::c_ulong;
 use core::fmt::Write;
-use core::sync::atomic::{AtomicPtr, Ordering};
+use core::sync::atomic::{AtomicPtr, AtomicU32, Ordering};
 use kernel::prelude::*;
 
 const BUSY_MS: c_ulong = 100;
@@ -27,35 +30,88 @@ const IDLE_MS: c_ulong = 1000;
 /// The settings the worker uses, published while it may run.
 static SETTINGS: AtomicPtr<Settings> = AtomicPtr::new(core::ptr::null_mut());
 
-/// One pass over the cgroups with an entry.
+/// Priority reclaim's reach between passes (only the worker, which never
+/// runs twice at once, uses it).
+static PRIO_LEVEL: AtomicU32 = AtomicU32::new(PrioReclaim::new().level());
+
+/// Asks the kernel to reclaim `bytes` from `cg` through its
+/// `memory.reclaim`; returns how much its usage went down.
+fn reclaim(cg: &Cgroup, usage: u64, bytes: u64) -> Result<u64> {
+    let mut text = [0u8; 24];
+    let mut w = TextBuf::new(&mut text);
+    write!(w, "{bytes}").map_err(|_| EINVAL)?;
+    let n = w.len();
+    // EAGAIN: the kernel reclaimed less than asked; what it did counts.
+    let _ = cg.write_file(c"memory.reclaim", &text[..n]);
+    Ok(usage.saturating_sub(cg.memory()?.usage))
+}
+
+/// Priority reclaim: under the reserve, reclaims what is missing from the
+/// least important cgroups first, down to the reach of this pass.
+fn prio_pass(s: &Settings, entries: &[Entry]) -> Result {
+    let (mut free, mut total) = (0, 0);
+    // SAFETY: both pointers are valid for a write.
+    unsafe { ffi::rue_glue_memory(&mut free, &mut total) };
+    let reserve = memqos::reserve(total, PARAMS.get("prio_reclaim_ratio"));
+    let highest = PARAMS.get("highest_reclaim_prio");
+    let mut prio = PrioReclaim::at(PRIO_LEVEL.load(Ordering::Relaxed));
+    let step = prio.step(free, reserve, highest);
+    PRIO_LEVEL.store(prio.level(), Ordering::Relaxed);
+    let Some((level, mut need)) = step else {
+        return Ok(());
+    };
+    let mut victims = KVec::new();
+    for e in entries.iter().filter(|e| e.priority >= level) {
+        if let Some(cg) = Cgroup::from_id(e.id) {
+            if let Ok(mem) = cg.memory() {
+                victims.push(Some((e.priority, mem.usage, e.id, cg)), GFP_KERNEL)?;
+            }
+        }
+    }
+    // Least important first; within a priority, the largest first.
+    while need > 0 {
+        let next = victims
+            .iter()
+            .enumerate()
+            .filter_map(|(i, v)| v.as_ref().map(|v| (v.0, v.1, i)))
+            .max();
+        let Some((_, _, i)) = next else { break };
+        let Some((_, usage, id, cg)) = victims[i].take() else {
+            break;
+        };
+        let freed = reclaim(&cg, usage, need.min(usage))?;
+        s.update(id, |e| e.prio_reclaimed += freed)?;
+        need = need.saturating_sub(freed);
+    }
+    Ok(())
+}
+
+/// One pass over the cgroups with an entry: forgets removed cgroups, and
+/// with `memory_qos` on, async and priority reclaim. Returns whether there
+/// is work that wants frequent passes.
 fn pass(s: &Settings) -> Result<bool> {
     let qos = PARAMS.get("memory_qos") != 0;
+    let entries = s.snapshot()?;
     let mut busy = false;
-    for e in s.snapshot()?.iter() {
+    for e in entries.iter() {
         let Some(cg) = Cgroup::from_id(e.id) else {
             s.forget(e.id);
             continue;
         };
+        busy |= qos && (e.async_ratio != 0 || e.priority != 0);
         if !qos || e.async_ratio == 0 {
             continue;
         }
-        busy = true;
         let Ok(mem) = cg.memory() else { continue };
         let marks = memqos::async_marks(e.async_ratio, e.distance_factor, mem.high, mem.max);
         let bytes = memqos::async_reclaim_bytes(mem.usage, marks);
-        if bytes == 0 {
-            continue;
-        }
-        let mut text = [0u8; 24];
-        let mut w = crate::textbuf::TextBuf::new(&mut text);
-        write!(w, "{bytes}").map_err(|_| EINVAL)?;
-        let n = w.len();
-        // EAGAIN: the kernel reclaimed less than asked; what it did counts.
-        let _ = cg.write_file(c"memory.reclaim", &text[..n]);
-        if let Ok(after) = cg.memory() {
-            let freed = mem.usage.saturating_sub(after.usage);
+        if bytes != 0 {
+            let freed = reclaim(&cg, mem.usage, bytes)?;
             s.update(e.id, |e| e.async_reclaimed += freed)?;
         }
+    }
+    if qos {
+        prio_pass(s, &entries)?;
     }
     Ok(busy)
 }
