@@ -30,8 +30,7 @@ pub(crate) struct Memory {
 }
 
 impl Cgroup {
-    /// The live cgroup with id `id`, if it is in the caller's cgroup
-    /// namespace.
+    /// The live cgroup with id `id`.
     pub(crate) fn from_id(id: u64) -> Option<Self> {
         // SAFETY: no preconditions; a non-null result carries a reference.
         let ptr = unsafe { ffi::rue_glue_cgroup_from_id(id) };
@@ -58,6 +57,13 @@ impl Cgroup {
                 cgrp = ffi::rue_glue_cgroup_parent(cgrp);
             }
         }
+    }
+
+    /// Calls `f` with the ids of this cgroup and of each of its ancestors,
+    /// the root last.
+    pub(crate) fn for_each_ancestor_id(&self, f: impl FnMut(u64)) {
+        // SAFETY: `ptr` is referenced (type invariant).
+        unsafe { Self::for_each_ancestor(self.ptr, f) };
     }
 
     /// Usage and limits of the cgroup's own memory controller; `ENOENT`

@@ -22,6 +22,16 @@ extern "C" {
     pub(crate) fn rue_glue_cgroup_id(cgrp: *mut c_void) -> u64;
     pub(crate) fn rue_glue_memcg(cgrp: *mut c_void, out: *mut u64) -> c_int;
     pub(crate) fn rue_glue_memory(free: *mut u64, total: *mut u64);
+    pub(crate) fn rue_glue_processes(buf: *mut c_void, size: usize) -> c_long;
+    pub(crate) fn rue_glue_set_oom_adj(pid: u64, adj: c_int, old: *mut c_int) -> c_int;
+    pub(crate) fn rue_glue_oom_register() -> c_int;
+    pub(crate) fn rue_glue_oom_unregister();
     pub(crate) fn rue_glue_worker_start(ms: c_ulong);
     pub(crate) fn rue_glue_worker_stop();
 }
+
+/// `RUE_PROC_*` of `glue.h`.
+pub(crate) const PROC_KTHREAD: u64 = 1;
+pub(crate) const PROC_INIT: u64 = 2;
+pub(crate) const PROC_NO_MM: u64 = 4;
+pub(crate) const PROC_OOM_VICTIM: u64 = 8;

@@ -68,7 +68,8 @@ fn render(w: &mut TextBuf<'_>, kind: Kind, s: &Settings, cg: CallCgroup) -> fmt:
         Kind::AsyncLow => memqos::format_mark(w, marks(&e).map(|m| m.low)),
         Kind::Stat => {
             writeln!(w, "async_reclaimed {}", e.async_reclaimed)?;
-            writeln!(w, "prio_reclaimed {}", e.prio_reclaimed)
+            writeln!(w, "prio_reclaimed {}", e.prio_reclaimed)?;
+            writeln!(w, "prio_oom {}", e.prio_oom)
         }
     }
 }

@@ -15,6 +15,10 @@
 #include <linux/module.h>
 #include <linux/mount.h>
 #include <linux/nsproxy.h>
+#include <linux/oom.h>
+#include <linux/pid.h>
+#include <linux/pid_namespace.h>
+#include <linux/sched/signal.h>
 #include <linux/page_counter.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
@@ -93,11 +97,26 @@ long rue_glue_write_file(void *cgrp, const char *name, const char *text,
 	return ret;
 }
 
+/*
+ * Not cgroup_get_from_id(): that one only finds cgroups in the caller's
+ * cgroup namespace, and the OOM notifier runs in whatever task ran out of
+ * memory. No allocation.
+ */
 void *rue_glue_cgroup_from_id(u64 id)
 {
-	struct cgroup *cgrp = cgroup_get_from_id(id);
+	struct cgroup_subsys_state *pos;
+	struct cgroup *found = NULL;
 
-	return IS_ERR(cgrp) ? NULL : cgrp;
+	rcu_read_lock();
+	css_for_each_descendant_pre(pos, &cgrp_dfl_root.cgrp.self) {
+		if (cgroup_id(pos->cgroup) != id)
+			continue;
+		if ((pos->flags & CSS_ONLINE) && cgroup_tryget(pos->cgroup))
+			found = pos->cgroup;
+		break;
+	}
+	rcu_read_unlock();
+	return found;
 }
 
 void rue_glue_cgroup_put(void *cgrp)
@@ -142,6 +161,67 @@ void rue_glue_memory(u64 *free, u64 *total)
 {
 	*free = (u64)global_zone_page_state(NR_FREE_PAGES) << PAGE_SHIFT;
 	*total = (u64)totalram_pages() << PAGE_SHIFT;
+}
+
+long rue_glue_processes(void *buf, size_t size)
+{
+	struct task_struct *p;
+	size_t used = 0;
+	u64 rec[4];
+
+	rcu_read_lock();
+	for_each_process(p) {
+		if (used + sizeof(rec) <= size) {
+			rec[0] = task_pid_nr(p);
+			rec[1] = cgroup_id(task_dfl_cgroup(p));
+			rec[2] = (s64)READ_ONCE(p->signal->oom_score_adj);
+			rec[3] = (p->flags & PF_KTHREAD ? RUE_PROC_KTHREAD : 0) |
+				 (is_global_init(p) ? RUE_PROC_INIT : 0) |
+				 (READ_ONCE(p->mm) ? 0 : RUE_PROC_NO_MM) |
+				 (tsk_is_oom_victim(p) ? RUE_PROC_OOM_VICTIM : 0);
+			memcpy(buf + used, rec, sizeof(rec));
+		}
+		used += sizeof(rec);
+	}
+	rcu_read_unlock();
+	return used;
+}
+
+int rue_glue_set_oom_adj(u64 pid, int adj, int *old)
+{
+	struct task_struct *p;
+	int ret = -ESRCH;
+
+	rcu_read_lock();
+	p = pid_task(find_pid_ns(pid, &init_pid_ns), PIDTYPE_TGID);
+	if (p) {
+		*old = READ_ONCE(p->signal->oom_score_adj);
+		WRITE_ONCE(p->signal->oom_score_adj, adj);
+		ret = 0;
+	}
+	rcu_read_unlock();
+	return ret;
+}
+
+static int rue_oom_notify(struct notifier_block *nb, unsigned long unused,
+			  void *freed)
+{
+	rue_rs_oom();
+	return NOTIFY_OK;
+}
+
+static struct notifier_block rue_oom_nb = {
+	.notifier_call = rue_oom_notify,
+};
+
+int rue_glue_oom_register(void)
+{
+	return register_oom_notifier(&rue_oom_nb);
+}
+
+void rue_glue_oom_unregister(void)
+{
+	unregister_oom_notifier(&rue_oom_nb);
 }
 
 /* The worker: a delayed work item that runs rue_rs_work() and rearms. */

@@ -24,7 +24,8 @@ void rue_glue_umount(void);
 long rue_glue_write_file(void *cgrp, const char *name, const char *text,
 			 size_t len);
 
-/* A new reference to the live cgroup with id @id, or NULL. */
+/* A new reference to the live cgroup with id @id, or NULL; any cgroup
+ * namespace. */
 void *rue_glue_cgroup_from_id(u64 id);
 void rue_glue_cgroup_put(void *cgrp);
 /* Parent of @cgrp (no reference; valid as @cgrp is), NULL for the root. */
@@ -37,6 +38,24 @@ int rue_glue_memcg(void *cgrp, u64 *out);
 /* Free memory and all RAM, in bytes. */
 void rue_glue_memory(u64 *free, u64 *total);
 
+/*
+ * Writes a record (u64 pid, u64 cgroup id, s64 oom_score_adj, u64 flags)
+ * of every process into @buf; returns the bytes all of them need (the
+ * records are complete only when that is <= @size). Pids are in the
+ * initial pid namespace. No allocation: callable from the OOM path.
+ */
+#define RUE_PROC_KTHREAD	1	/* a kernel thread */
+#define RUE_PROC_INIT		2	/* the global init */
+#define RUE_PROC_NO_MM		4	/* no memory left to free (exiting) */
+#define RUE_PROC_OOM_VICTIM	8	/* an OOM victim, not gone yet */
+long rue_glue_processes(void *buf, size_t size);
+/* Sets the oom_score_adj of process @pid to @adj; the old value in *@old.
+ * -ESRCH when there is no such process. */
+int rue_glue_set_oom_adj(u64 pid, int adj, int *old);
+/* Calls rue_rs_oom() from the OOM notifier chain, on global OOMs. */
+int rue_glue_oom_register(void);
+void rue_glue_oom_unregister(void);
+
 /* Runs rue_rs_work() in @ms ms, then again after what it returns. */
 void rue_glue_worker_start(unsigned long ms);
 /* Waits for a run in flight; none runs after. */
@@ -45,5 +64,8 @@ void rue_glue_worker_stop(void);
 /* Implemented in Rust, called by C: one worker step, process context;
  * returns the ms until the next. */
 unsigned long rue_rs_work(void);
+/* A global OOM, before the kernel chooses its victim; process context,
+ * under oom_lock: must not allocate. */
+void rue_rs_oom(void);
 
 #endif /* RUE_GLUE_H */

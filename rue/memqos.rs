@@ -116,6 +116,34 @@ impl PrioReclaim {
     }
 }
 
+/// The `oom_score_adj` of processes the OOM killer never chooses, and the
+/// one priority OOM gives the processes of the cgroup it chooses.
+pub(crate) const OOM_SCORE_ADJ_MIN: i64 = -1000;
+pub(crate) const OOM_SCORE_ADJ_MAX: i64 = 1000;
+
+/// A cgroup with processes the OOM killer may kill, as priority OOM weighs
+/// it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct OomCandidate {
+    pub(crate) id: u64,
+    /// Effective priority.
+    pub(crate) priority: u32,
+    /// Memory usage in bytes.
+    pub(crate) usage: u64,
+}
+
+/// The cgroup whose processes a global OOM should kill: the numerically
+/// largest effective priority, the largest usage breaking ties. `None`
+/// when none is less important than priority 0: the kernel's own choice
+/// stands.
+pub(crate) fn oom_victim(candidates: impl IntoIterator<Item = OomCandidate>) -> Option<u64> {
+    candidates
+        .into_iter()
+        .filter(|c| c.priority > 0)
+        .max_by_key(|c| (c.priority, c.usage))
+        .map(|c| c.id)
+}
+
 /// Writes a mark as `rue.memory.async_high`/`_low` show it: bytes, or
 /// `max` when async reclaim is off.
 pub(crate) fn format_mark(w: &mut dyn Write, mark: Option<u64>) -> fmt::Result {
@@ -199,6 +227,24 @@ mod tests {
         let mut p = PrioReclaim::new();
         assert_eq!(p.step(0, 50, 8), None);
         assert_eq!(p.step(0, 50, 8), None);
+    }
+
+    #[test]
+    fn oom_victims() {
+        let c = |id, priority, usage| OomCandidate {
+            id,
+            priority,
+            usage,
+        };
+        // The least important, however small; then the largest.
+        assert_eq!(oom_victim([c(1, 0, 900), c(2, 3, 10), c(3, 7, 5)]), Some(3));
+        assert_eq!(
+            oom_victim([c(1, 0, 900), c(2, 3, 10), c(4, 3, 20)]),
+            Some(4)
+        );
+        // Only priority 0: the kernel decides.
+        assert_eq!(oom_victim([c(1, 0, 900), c(2, 0, 10)]), None);
+        assert_eq!(oom_victim([]), None);
     }
 
     #[test]

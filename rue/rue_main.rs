@@ -27,6 +27,7 @@ mod files;
 #[path = "../common/kparam.rs"]
 mod kparam;
 mod memqos;
+mod oom;
 #[path = "../common/params.rs"]
 mod params;
 mod settings;
@@ -78,9 +79,12 @@ params::export_params!(PARAMS, rue_rs_param_set, rue_rs_param_get);
 
 struct Rue {
     // Dropped in this order: the worker stops, the files go (waiting for
-    // calls in flight), then the settings and the mount they use.
+    // calls in flight), the OOM notifier goes (waiting for calls in flight,
+    // and putting back what it raised), then the settings and the mount
+    // they use.
     _worker: worker::Worker,
     _files: files::Files,
+    _oom: Pin<KBox<oom::Oom>>,
     settings: Pin<KBox<settings::Settings>>,
     _mount: cgroup::Mount,
 }
@@ -94,6 +98,9 @@ impl kernel::Module for Rue {
         // and the worker stopped (field order).
         let files = unsafe { files::register(module, s)? };
         // SAFETY: as above.
+        let oom = KBox::try_pin_init(unsafe { oom::Oom::new(s)? }, GFP_KERNEL)?;
+        oom.as_ref().register()?;
+        // SAFETY: as above.
         let worker = unsafe { worker::Worker::start(s) };
         pr_info!(
             "loaded (memory_qos={} io_qos={})\n",
@@ -103,6 +110,7 @@ impl kernel::Module for Rue {
         Ok(Rue {
             _worker: worker,
             _files: files,
+            _oom: oom,
             settings,
             _mount: mount,
         })

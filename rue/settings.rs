@@ -25,6 +25,9 @@ pub(crate) struct Entry {
     pub(crate) async_reclaimed: u64,
     /// Bytes priority reclaim took from the cgroup.
     pub(crate) prio_reclaimed: u64,
+    /// Global OOMs whose victim priority OOM chose in this cgroup (or a
+    /// descendant without an entry of its own).
+    pub(crate) prio_oom: u64,
 }
 
 impl Entry {
@@ -36,6 +39,7 @@ impl Entry {
             distance_factor: DEFAULT_DISTANCE_FACTOR,
             async_reclaimed: 0,
             prio_reclaimed: 0,
+            prio_oom: 0,
         }
     }
 
@@ -70,19 +74,58 @@ impl Settings {
 
     /// Changes the entry of cgroup `id` with `f`.
     pub(crate) fn update(&self, id: u64, f: impl FnOnce(&mut Entry)) -> Result {
-        let mut entries = self.entries.lock();
-        let i = match entries.iter().position(|e| e.id == id) {
-            Some(i) => i,
-            None => {
-                entries.push(Entry::new(id), GFP_KERNEL)?;
-                entries.len() - 1
+        loop {
+            let mut entries = self.entries.lock();
+            let i = match entries.iter().position(|e| e.id == id) {
+                Some(i) => i,
+                None if entries.len() < entries.capacity() => {
+                    // Within the capacity: no allocation.
+                    entries.push(Entry::new(id), GFP_KERNEL)?;
+                    entries.len() - 1
+                }
+                None => {
+                    // Never allocate under the lock: the OOM notifier takes
+                    // it, and an allocation could end in that notifier.
+                    let cap = entries.capacity() * 2 + 8;
+                    drop(entries);
+                    self.grow(KVec::with_capacity(cap, GFP_KERNEL)?);
+                    continue;
+                }
+            };
+            f(&mut entries[i]);
+            if entries[i].is_default() {
+                swap_remove(&mut entries, i);
             }
-        };
-        f(&mut entries[i]);
-        if entries[i].is_default() {
-            swap_remove(&mut entries, i);
+            return Ok(());
         }
-        Ok(())
+    }
+
+    /// Moves the entries into `bigger` if it has more room.
+    fn grow(&self, mut bigger: KVec<Entry>) {
+        let mut entries = self.entries.lock();
+        if bigger.capacity() <= entries.capacity() {
+            return;
+        }
+        for e in entries.iter() {
+            // Within the capacity: no allocation, no failure.
+            if bigger.push(*e, GFP_KERNEL).is_err() {
+                return;
+            }
+        }
+        *entries = bigger;
+    }
+
+    /// Changes the entry of cgroup `id` with `f` if it has one; never
+    /// allocates. Returns whether it had one.
+    pub(crate) fn update_existing(&self, id: u64, f: impl FnOnce(&mut Entry)) -> bool {
+        let mut entries = self.entries.lock();
+        match entries.iter_mut().find(|e| e.id == id) {
+            Some(e) => {
+                f(e);
+                true
+            }
+            None => false,
+        }
     }
 
     /// Forgets cgroup `id`.
@@ -95,11 +138,18 @@ impl Settings {
 
     /// A copy of every entry.
     pub(crate) fn snapshot(&self) -> Result<KVec<Entry>> {
-        let entries = self.entries.lock();
-        let mut out = KVec::with_capacity(entries.len(), GFP_KERNEL)?;
-        for e in entries.iter() {
-            out.push(*e, GFP_KERNEL)?;
+        loop {
+            // Allocate outside the lock (see `update`).
+            let n = self.entries.lock().len();
+            let mut out = KVec::with_capacity(n + 8, GFP_KERNEL)?;
+            let entries = self.entries.lock();
+            if entries.len() <= out.capacity() {
+                for e in entries.iter() {
+                    // Within the capacity: no allocation.
+                    out.push(*e, GFP_KERNEL)?;
+                }
+                return Ok(out);
+            }
         }
-        Ok(out)
     }
 }

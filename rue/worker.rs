@@ -121,8 +121,16 @@ fn pass(s: &Settings) -> Result<bool> {
 pub(crate) extern "C" fn rue_rs_work() -> c_ulong {
     // SAFETY: published settings stay valid until the worker is stopped.
     match unsafe { SETTINGS.load(Ordering::Acquire).as_ref() } {
-        Some(s) if pass(s).unwrap_or(false) => BUSY_MS,
-        _ => IDLE_MS,
+        Some(s) => {
+            let busy = pass(s).unwrap_or(false);
+            crate::oom::tick();
+            if busy {
+                BUSY_MS
+            } else {
+                IDLE_MS
+            }
+        }
+        None => IDLE_MS,
     }
 }
 
