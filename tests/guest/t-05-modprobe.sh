@@ -12,11 +12,20 @@ for m in cgroupfs qmon rue; do
 	[ -d /sys/module/$m ] || fail "$m not loaded by modprobe"
 done
 expect_eq "version" "$(cat /sys/module/rue/version)" "$(cat /tests/VERSION)"
-modprobe -r rue qmon cgroupfs || fail "modprobe -r"
-# qmon uses cgroupfs's file API: depmod records the dependency.
-modprobe qmon || fail "modprobe qmon alone"
-[ -d /sys/module/cgroupfs ] || fail "modprobe qmon did not load cgroupfs"
-modprobe -r qmon cgroupfs || fail "modprobe -r qmon cgroupfs"
+# remove M...: modprobe -r each still loaded (removing a module may take
+# its unused dependencies with it).
+remove() {
+	for m in "$@"; do
+		[ ! -d /sys/module/$m ] || modprobe -r $m || fail "modprobe -r $m"
+	done
+}
+remove rue qmon cgroupfs
+# qmon and rue use cgroupfs's file API: depmod records the dependency.
+for m in qmon rue; do
+	modprobe $m || fail "modprobe $m alone"
+	[ -d /sys/module/cgroupfs ] || fail "modprobe $m did not load cgroupfs"
+	remove $m cgroupfs
+done
 modprobe rue prio_reclaim_ratio=9 || fail "modprobe with a parameter"
 expect_eq "parameter through modprobe" "$(cat /sys/module/rue/parameters/prio_reclaim_ratio)" 9
-modprobe -r rue
+remove rue cgroupfs
