@@ -10,18 +10,24 @@
 //!   task that loaded it and how deep that cgroup is, e.g.
 //!   `cgroup_hello: loaded from /demo/a (depth 2)`;
 //! - a per-cgroup file added to every `cgroup/<path>/` directory of
-//!   cgroupfs mounts through cgroupfs's registration API:
+//!   cgroupfs mounts through cgroupfs's registration API, with the safe
+//!   `FileSet` and `CgroupFiles` of `common/cgroupfs_files.rs`:
 //!   `hello.greeting` reads `<greeting> from cgroup <id>` and takes a new
 //!   greeting (1 to 31 printable characters) on write.
 
-use core::ffi::{c_char, c_int, c_long, c_uint, c_void};
-use core::ptr::NonNull;
+use core::ffi::{c_char, c_int};
+use core::fmt::{self, Write};
 use kernel::prelude::*;
 use kernel::sync::{new_mutex, Mutex};
 
 #[path = "../common/cgroupfs_api.rs"]
 mod cgroupfs_api;
-use cgroupfs_api::CgroupfsFile;
+#[path = "../common/cgroupfs_files.rs"]
+mod cgroupfs_files;
+#[path = "../common/textbuf.rs"]
+mod textbuf;
+use cgroupfs_files::{CallCgroup, CgroupFiles, FileSet, FileSpec};
+use textbuf::TextBuf;
 
 module! {
     type: CgroupHello,
@@ -33,12 +39,6 @@ module! {
 
 extern "C" {
     fn cgroup_hello_glue_current_cgroup_path(buf: *mut c_char, len: usize) -> c_int;
-    fn cgroupfs_register_files(
-        owner: *mut c_void,
-        files: *const CgroupfsFile,
-        nr: c_uint,
-    ) -> *mut c_void;
-    fn cgroupfs_unregister_files(handle: *mut c_void);
 }
 
 /// Writes the current task's cgroup v2 path into `buf` and returns it.
@@ -80,94 +80,30 @@ fn parse_greeting(data: &[u8]) -> Result<&[u8]> {
     }
 }
 
-/// `show` of `hello.greeting`.
-///
-/// # Safety
-///
-/// Called by cgroupfs with `data` from our registration and `buf` writable
-/// for `size` bytes.
-unsafe extern "C" fn greeting_show(
-    data: *mut c_void,
-    _cgrp: *mut c_void,
-    id: u64,
-    buf: *mut c_char,
-    size: usize,
-) -> c_long {
-    // SAFETY: `data` is the pinned `Greeting` we registered; it outlives the
-    // registration.
-    let g = unsafe { &*data.cast::<Greeting>() };
-    // SAFETY: cgroupfs passes a buffer writable for `size` bytes.
-    let out = unsafe { core::slice::from_raw_parts_mut(buf.cast::<u8>(), size) };
-    let text = g.text.lock();
-    let greeting = core::str::from_utf8(&text.0[..text.1]).unwrap_or("?");
-    let mut w = Cursor { buf: out, len: 0 };
-    if core::fmt::write(&mut w, format_args!("{greeting} from cgroup {id}\n")).is_err() {
-        return ENOSPC.to_errno() as c_long;
+impl CgroupFiles for Greeting {
+    /// `hello.greeting`: `<greeting> from cgroup <id>`.
+    fn show(&self, _index: usize, cg: CallCgroup, out: &mut TextBuf<'_>) -> Result<fmt::Result> {
+        let text = self.text.lock();
+        let greeting = core::str::from_utf8(&text.0[..text.1]).unwrap_or("?");
+        Ok(writeln!(out, "{greeting} from cgroup {}", cg.id))
     }
-    w.len as c_long
-}
 
-/// `write` of `hello.greeting`.
-///
-/// # Safety
-///
-/// Called by cgroupfs with `data` from our registration and `buf` readable
-/// for `len` bytes.
-unsafe extern "C" fn greeting_write(
-    data: *mut c_void,
-    _cgrp: *mut c_void,
-    _id: u64,
-    buf: *const c_char,
-    len: usize,
-) -> c_long {
-    // SAFETY: as in `greeting_show`.
-    let g = unsafe { &*data.cast::<Greeting>() };
-    // SAFETY: cgroupfs passes `len` readable bytes.
-    let input = unsafe { core::slice::from_raw_parts(buf.cast::<u8>(), len) };
-    match parse_greeting(input) {
-        Ok(new) => {
-            let mut text = g.text.lock();
-            text.0[..new.len()].copy_from_slice(new);
-            text.1 = new.len();
-            0
-        }
-        Err(e) => e.to_errno() as c_long,
-    }
-}
-
-/// A `fmt::Write` into a byte slice that fails when full.
-struct Cursor<'a> {
-    buf: &'a mut [u8],
-    len: usize,
-}
-
-impl core::fmt::Write for Cursor<'_> {
-    fn write_str(&mut self, s: &str) -> core::fmt::Result {
-        let end = self.len + s.len();
-        self.buf
-            .get_mut(self.len..end)
-            .ok_or(core::fmt::Error)?
-            .copy_from_slice(s.as_bytes());
-        self.len = end;
+    /// A new greeting.
+    fn write(&self, _index: usize, _cg: CallCgroup, input: &[u8]) -> Result {
+        let new = parse_greeting(input)?;
+        let mut text = self.text.lock();
+        text.0[..new.len()].copy_from_slice(new);
+        text.1 = new.len();
         Ok(())
     }
 }
 
-/// The registered `hello.greeting` file; unregistered on drop.
-///
-/// # Invariants
-///
-/// `handle` is a live registration whose `data` points into `greeting`.
+/// The registered `hello.greeting` file and its greeting; unregistered on
+/// drop (the file first: fields drop in order).
 struct HelloFile {
-    handle: NonNull<c_void>,
-    _files: KBox<[CgroupfsFile; 1]>,
+    _files: FileSet<Greeting>,
     _greeting: Pin<KBox<Greeting>>,
 }
-
-// SAFETY: the handle and pointers are only used to unregister, from any thread.
-unsafe impl Send for HelloFile {}
-// SAFETY: no shared access happens through `&HelloFile`.
-unsafe impl Sync for HelloFile {}
 
 impl HelloFile {
     fn register(module: &'static ThisModule) -> Result<Self> {
@@ -177,35 +113,16 @@ impl HelloFile {
             pin_init!(Greeting { text <- new_mutex!((initial, 5)) }),
             GFP_KERNEL,
         )?;
-        let data = (&*greeting as *const Greeting).cast_mut().cast::<c_void>();
-        let files = KBox::new(
-            [CgroupfsFile {
-                name: c"hello.greeting".as_ptr(),
-                mode: 0o644,
-                show: Some(greeting_show),
-                write: Some(greeting_write),
-                data,
-            }],
-            GFP_KERNEL,
-        )?;
-        // SAFETY: `files`, its name and `greeting` stay valid and pinned
-        // until `drop()` unregisters; `module` is this module.
-        let handle = unsafe { cgroupfs_register_files(module.as_ptr().cast(), files.as_ptr(), 1) };
-        let handle = kernel::error::from_err_ptr(handle)?;
-        // INVARIANT: registration succeeded with `data` into `greeting`.
+        let specs = [FileSpec {
+            name: c"hello.greeting",
+            mode: 0o644,
+        }];
+        // SAFETY: the greeting is pinned and dropped after the files.
+        let files = unsafe { FileSet::register(module, &specs, &*greeting)? };
         Ok(Self {
-            handle: NonNull::new(handle).ok_or(EINVAL)?,
             _files: files,
             _greeting: greeting,
         })
-    }
-}
-
-impl Drop for HelloFile {
-    fn drop(&mut self) {
-        // SAFETY: by the type invariant `handle` is live; unregistering waits
-        // for calls in flight before the fields are freed.
-        unsafe { cgroupfs_unregister_files(self.handle.as_ptr()) };
     }
 }
 
