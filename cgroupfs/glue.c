@@ -29,6 +29,7 @@
 #include <linux/sysfs.h>
 
 #include "glue.h"
+#include "memcg_glue.h"
 #include "param_glue.h"
 
 MODULE_VERSION(RFL_VERSION);
@@ -674,24 +675,14 @@ void cgroupfs_glue_probes_unregister(void)
  */
 int cgroupfs_glue_memcg_counters(void *cgrp, u64 *out)
 {
-	struct cgroup_subsys_state *css;
-	struct mem_cgroup *memcg;
-	unsigned long max;
-	int ret = -ENOENT;
+	u64 c[RFL_MEMCG_NR];
+	int ret = rfl_memcg_read(cgrp, c);
 
-	css = cgroup_get_e_css(cgrp, &memory_cgrp_subsys);
-	if (!css)
-		return ret;
-	if (css->cgroup == cgrp) {
-		memcg = container_of(css, struct mem_cgroup, css);
-		out[0] = (u64)page_counter_read(&memcg->memory) * PAGE_SIZE;
-		max = READ_ONCE(memcg->memory.max);
-		out[1] = max == PAGE_COUNTER_MAX ? U64_MAX : (u64)max * PAGE_SIZE;
-		out[2] = (u64)page_counter_read(&memcg->swap) * PAGE_SIZE;
-		max = READ_ONCE(memcg->swap.max);
-		out[3] = max == PAGE_COUNTER_MAX ? U64_MAX : (u64)max * PAGE_SIZE;
-		ret = 0;
+	if (!ret) {
+		out[0] = c[RFL_MEMCG_USAGE];
+		out[1] = c[RFL_MEMCG_MAX];
+		out[2] = c[RFL_MEMCG_SWAP];
+		out[3] = c[RFL_MEMCG_SWAP_MAX];
 	}
-	css_put(css);
 	return ret;
 }

@@ -24,6 +24,7 @@
 #include <linux/workqueue.h>
 
 #include "glue.h"
+#include "memcg_glue.h"
 #include "param_glue.h"
 
 MODULE_VERSION(RFL_VERSION);
@@ -136,24 +137,14 @@ u64 rue_glue_cgroup_id(void *cgrp)
 
 int rue_glue_memcg(void *cgrp, u64 *out)
 {
-	struct cgroup_subsys_state *css;
-	struct mem_cgroup *memcg;
-	unsigned long v;
-	int ret = -ENOENT;
+	u64 c[RFL_MEMCG_NR];
+	int ret = rfl_memcg_read(cgrp, c);
 
-	css = cgroup_get_e_css(cgrp, &memory_cgrp_subsys);
-	if (!css)
-		return ret;
-	if (css->cgroup == cgrp) {
-		memcg = container_of(css, struct mem_cgroup, css);
-		out[0] = (u64)page_counter_read(&memcg->memory) * PAGE_SIZE;
-		v = READ_ONCE(memcg->memory.high);
-		out[1] = v == PAGE_COUNTER_MAX ? U64_MAX : (u64)v * PAGE_SIZE;
-		v = READ_ONCE(memcg->memory.max);
-		out[2] = v == PAGE_COUNTER_MAX ? U64_MAX : (u64)v * PAGE_SIZE;
-		ret = 0;
+	if (!ret) {
+		out[0] = c[RFL_MEMCG_USAGE];
+		out[1] = c[RFL_MEMCG_HIGH];
+		out[2] = c[RFL_MEMCG_MAX];
 	}
-	css_put(css);
 	return ret;
 }
 
