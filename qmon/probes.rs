@@ -19,8 +19,15 @@
 //!   when the block layer keeps none, from its issue to the driver;
 //! - direct compaction is timed by a return probe in the glue.
 //!
+//! A latency at or above a threshold of `sli.control` also goes into the
+//! event buffer, with the task and its stack, and may complete a count that
+//! wakes `sli.monitor` pollers: the probe queues an irq_work, which queues
+//! the work item that notifies (a probe inside the scheduler cannot wake
+//! tasks itself).
+//!
 //! Probes run in atomic context: they take no lock, allocate nothing, and
-//! only touch per-CPU histograms and the start-time slots.
+//! only touch per-CPU histograms, the start-time slots and, over a
+//! threshold, a shared counter and the event ring.
 
 use crate::cgstats::Table;
 use crate::events::{self, Event, Ring, STACK_DEPTH};
