@@ -13,7 +13,7 @@
 #                  guest tests on x86_64, arm64 and the x86_64 debug kernel
 #   make shell     interactive x86_64 QEMU shell with the modules loaded
 #   make bench     benchmarks in the x86_64 guest (cgroupfs vs /proc vs LXCFS,
-#                  qmon's probe cost)
+#                  qmon's probe cost, rue's protection of a working set)
 #
 # KDIR must be a Rust-enabled (CONFIG_RUST=y) kernel build tree or headers
 # directory carrying its Rust metadata. When KDIR is not given, the project's
