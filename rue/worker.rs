@@ -48,7 +48,7 @@ fn reclaim(cg: &Cgroup, usage: u64, bytes: u64) -> Result<u64> {
 
 /// Priority reclaim: under the reserve, reclaims what is missing from the
 /// least important cgroups first, down to the reach of this pass.
-fn prio_pass(s: &Settings, entries: &[Entry]) -> Result {
+fn prio_pass(s: &Settings, live: &[(Entry, Cgroup)]) -> Result {
     let (mut free, mut total) = (0, 0);
     // SAFETY: both pointers are valid for a write.
     unsafe { ffi::rue_glue_memory(&mut free, &mut total) };
@@ -61,11 +61,9 @@ fn prio_pass(s: &Settings, entries: &[Entry]) -> Result {
         return Ok(());
     };
     let mut victims = KVec::new();
-    for e in entries.iter().filter(|e| e.priority >= level) {
-        if let Some(cg) = Cgroup::from_id(e.id) {
-            if let Ok(mem) = cg.memory() {
-                victims.push(Some((e.priority, mem.usage, e.id, cg)), GFP_KERNEL)?;
-            }
+    for (e, cg) in live.iter().filter(|(e, _)| e.priority >= level) {
+        if let Ok(mem) = cg.memory() {
+            victims.push(Some((e.priority, mem.usage, e.id, cg)), GFP_KERNEL)?;
         }
     }
     // Least important first; within a priority, the largest first.
@@ -79,7 +77,7 @@ fn prio_pass(s: &Settings, entries: &[Entry]) -> Result {
         let Some((_, usage, id, cg)) = victims[i].take() else {
             break;
         };
-        let freed = reclaim(&cg, usage, need.min(usage))?;
+        let freed = reclaim(cg, usage, need.min(usage))?;
         s.update(id, |e| e.prio_reclaimed += freed)?;
         need = need.saturating_sub(freed);
     }
@@ -92,6 +90,8 @@ fn prio_pass(s: &Settings, entries: &[Entry]) -> Result {
 fn pass(s: &Settings) -> Result<bool> {
     let qos = PARAMS.get("memory_qos") != 0;
     let entries = s.snapshot()?;
+    // The live cgroups, looked up once per pass.
+    let mut live = KVec::with_capacity(entries.len(), GFP_KERNEL)?;
     let mut busy = false;
     for e in entries.iter() {
         let Some(cg) = Cgroup::from_id(e.id) else {
@@ -99,19 +99,22 @@ fn pass(s: &Settings) -> Result<bool> {
             continue;
         };
         busy |= qos && (e.async_ratio != 0 || e.priority != 0);
-        if !qos || e.async_ratio == 0 {
-            continue;
+        if qos && e.async_ratio != 0 {
+            if let Ok(mem) = cg.memory() {
+                let marks =
+                    memqos::async_marks(e.async_ratio, e.distance_factor, mem.high, mem.max);
+                let bytes = memqos::async_reclaim_bytes(mem.usage, marks);
+                if bytes != 0 {
+                    let freed = reclaim(&cg, mem.usage, bytes)?;
+                    s.update(e.id, |e| e.async_reclaimed += freed)?;
+                }
+            }
         }
-        let Ok(mem) = cg.memory() else { continue };
-        let marks = memqos::async_marks(e.async_ratio, e.distance_factor, mem.high, mem.max);
-        let bytes = memqos::async_reclaim_bytes(mem.usage, marks);
-        if bytes != 0 {
-            let freed = reclaim(&cg, mem.usage, bytes)?;
-            s.update(e.id, |e| e.async_reclaimed += freed)?;
-        }
+        // Within the capacity: no allocation.
+        live.push((*e, cg), GFP_KERNEL)?;
     }
     if qos {
-        prio_pass(s, &entries)?;
+        prio_pass(s, &live)?;
     }
     Ok(busy)
 }
