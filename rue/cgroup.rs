@@ -92,6 +92,19 @@ impl Cgroup {
         }
         Ok(())
     }
+
+    /// Reads the cgroup's file `name` into `buf`; returns the bytes read.
+    pub(crate) fn read_file(&self, name: &CStr, buf: &mut [u8]) -> Result<usize> {
+        // SAFETY: `ptr` is referenced; `name` is a C string and `buf` is
+        // valid for writes of its length.
+        let ret = unsafe {
+            ffi::rue_glue_read_file(self.ptr, name.as_ptr(), buf.as_mut_ptr().cast(), buf.len())
+        };
+        if ret < 0 {
+            return Err(Error::from_errno(ret as i32));
+        }
+        Ok(ret as usize)
+    }
 }
 
 impl Drop for Cgroup {

@@ -16,6 +16,12 @@ extern "C" {
         text: *const c_char,
         len: usize,
     ) -> c_long;
+    pub(crate) fn rue_glue_read_file(
+        cgrp: *mut c_void,
+        name: *const c_char,
+        buf: *mut c_char,
+        size: usize,
+    ) -> c_long;
     pub(crate) fn rue_glue_cgroup_from_id(id: u64) -> *mut c_void;
     pub(crate) fn rue_glue_cgroup_put(cgrp: *mut c_void);
     pub(crate) fn rue_glue_cgroup_parent(cgrp: *mut c_void) -> *mut c_void;
@@ -28,6 +34,12 @@ extern "C" {
     pub(crate) fn rue_glue_oom_unregister();
     pub(crate) fn rue_glue_worker_start(ms: c_ulong);
     pub(crate) fn rue_glue_worker_stop();
+    pub(crate) fn rue_glue_worker_kick();
+    pub(crate) fn rue_glue_param_lock();
+    pub(crate) fn rue_glue_param_unlock();
+    pub(crate) fn rue_glue_now_ns() -> u64;
+    pub(crate) fn rue_glue_io_attach() -> c_int;
+    pub(crate) fn rue_glue_io_detach();
 }
 
 /// `RUE_PROC_*` of `glue.h`.

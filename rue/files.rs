@@ -4,6 +4,7 @@
 
 use crate::cgroup::Cgroup;
 use crate::cgroupfs_files::{CallCgroup, CgroupFiles, FileSet, FileSpec};
+use crate::iolat::TargetError;
 use crate::kparam::{parse_u32_in, ParseError};
 use crate::memqos::{self, AsyncMarks};
 use crate::settings::{Entry, Settings};
@@ -22,9 +23,11 @@ enum Kind {
     AsyncHigh,
     AsyncLow,
     Stat,
+    IoTarget,
+    IoStat,
 }
 
-const FILES: [(&CStr, Kind, u16); 7] = [
+const FILES: [(&CStr, Kind, u16); 9] = [
     (c"rue.priority", Kind::Priority, 0o644),
     (c"rue.priority.effective", Kind::EffectivePriority, 0o444),
     (c"rue.memory.async_ratio", Kind::AsyncRatio, 0o644),
@@ -36,6 +39,8 @@ const FILES: [(&CStr, Kind, u16); 7] = [
     (c"rue.memory.async_high", Kind::AsyncHigh, 0o444),
     (c"rue.memory.async_low", Kind::AsyncLow, 0o444),
     (c"rue.memory.stat", Kind::Stat, 0o444),
+    (c"rue.io.latency_target_us", Kind::IoTarget, 0o644),
+    (c"rue.io.stat", Kind::IoStat, 0o444),
 ];
 
 /// rue's registered files.
@@ -48,9 +53,9 @@ pub(crate) fn marks(e: &Entry) -> Option<AsyncMarks> {
     memqos::async_marks(e.async_ratio, e.distance_factor, mem.high, mem.max)
 }
 
-fn render(w: &mut TextBuf<'_>, kind: Kind, s: &Settings, cg: CallCgroup) -> fmt::Result {
+fn render(w: &mut TextBuf<'_>, kind: Kind, s: &Settings, cg: CallCgroup) -> Result<fmt::Result> {
     let e = s.get(cg.id);
-    match kind {
+    Ok(match kind {
         Kind::Priority => writeln!(w, "{}", e.priority),
         Kind::EffectivePriority => {
             let mut p = 0;
@@ -71,18 +76,30 @@ fn render(w: &mut TextBuf<'_>, kind: Kind, s: &Settings, cg: CallCgroup) -> fmt:
             writeln!(w, "prio_reclaimed {}", e.prio_reclaimed)?;
             writeln!(w, "prio_oom {}", e.prio_oom)
         }
-    }
+        Kind::IoTarget => e.io_targets.format(w),
+        Kind::IoStat => return s.io.show_stat(cg.id, &e.io_targets, w),
+    })
 }
 
 impl CgroupFiles for Settings {
     fn show(&self, index: usize, cg: CallCgroup, out: &mut TextBuf<'_>) -> Result<fmt::Result> {
-        Ok(render(out, FILES.get(index).ok_or(EINVAL)?.1, self, cg))
+        render(out, FILES.get(index).ok_or(EINVAL)?.1, self, cg)
     }
 
-    /// The settings: one number in the file's range.
+    /// The settings: one number in the file's range, or target lines.
     fn write(&self, index: usize, cg: CallCgroup, input: &[u8]) -> Result {
         let kind = FILES.get(index).ok_or(EINVAL)?.1;
         let (min, max) = match kind {
+            Kind::IoTarget => {
+                return self.try_update(cg.id, |e| {
+                    e.io_targets = e.io_targets.apply(input).map_err(|err| match err {
+                        TargetError::Parse(ParseError::Invalid) => EINVAL,
+                        TargetError::Parse(ParseError::Range) => ERANGE,
+                        TargetError::Full => ENOSPC,
+                    })?;
+                    Ok(())
+                })
+            }
             Kind::Priority => (0, memqos::MAX_PRIORITY),
             Kind::AsyncRatio => (0, memqos::MAX_ASYNC_RATIO),
             Kind::DistanceFactor => (memqos::MIN_DISTANCE_FACTOR, memqos::MAX_DISTANCE_FACTOR),

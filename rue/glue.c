@@ -6,6 +6,9 @@
  * decision is taken in Rust; see glue.h for the contract of each function.
  */
 
+#include <linux/blk-cgroup.h>
+#include <linux/blk-mq.h>
+#include <linux/blkdev.h>
 #include <linux/cgroup.h>
 #include <linux/file.h>
 #include <linux/fs.h>
@@ -21,6 +24,7 @@
 #include <linux/sched/signal.h>
 #include <linux/page_counter.h>
 #include <linux/slab.h>
+#include <linux/tracepoint.h>
 #include <linux/workqueue.h>
 
 #include "glue.h"
@@ -67,34 +71,61 @@ void rue_glue_umount(void)
 	put_cgroup_ns(rue_ns);
 }
 
-long rue_glue_write_file(void *cgrp, const char *name, const char *text,
-			 size_t len)
+/* Opens the file @name of @cgrp through the private mount. */
+static struct file *rue_open_file(void *cgrp, const char *name, int flags)
 {
 	struct path root = { .mnt = rue_mnt, .dentry = rue_mnt->mnt_root };
 	struct file *file;
-	loff_t pos = 0;
 	char *path;
 	long ret;
 	int n;
 
 	path = kmalloc(PATH_MAX, GFP_KERNEL);
 	if (!path)
-		return -ENOMEM;
+		return ERR_PTR(-ENOMEM);
 	ret = cgroup_path_ns(cgrp, path, PATH_MAX, rue_ns);
 	n = strlen(path);
 	if (ret >= 0 && snprintf(path + n, PATH_MAX - n, "/%s", name) >=
 	    PATH_MAX - n)
 		ret = -ENAMETOOLONG;
-	if (ret >= 0) {
-		/* Relative to the mount's root: skip the leading '/'. */
-		file = file_open_root(&root, path + 1, O_WRONLY, 0);
-		ret = PTR_ERR_OR_ZERO(file);
-		if (!ret) {
-			ret = kernel_write(file, text, len, &pos);
-			fput(file);
-		}
-	}
+	/* Relative to the mount's root: skip the leading '/'. */
+	file = ret < 0 ? ERR_PTR(ret) : file_open_root(&root, path + 1, flags, 0);
 	kfree(path);
+	return file;
+}
+
+long rue_glue_write_file(void *cgrp, const char *name, const char *text,
+			 size_t len)
+{
+	struct file *file = rue_open_file(cgrp, name, O_WRONLY);
+	loff_t pos = 0;
+	long ret;
+
+	if (IS_ERR(file))
+		return PTR_ERR(file);
+	ret = kernel_write(file, text, len, &pos);
+	fput(file);
+	return ret;
+}
+
+long rue_glue_read_file(void *cgrp, const char *name, char *buf, size_t size)
+{
+	struct file *file = rue_open_file(cgrp, name, O_RDONLY);
+	loff_t pos = 0;
+	long ret = 0, n;
+
+	if (IS_ERR(file))
+		return PTR_ERR(file);
+	while (ret < size) {
+		n = kernel_read(file, buf + ret, size - ret, &pos);
+		if (n <= 0) {
+			if (n < 0)
+				ret = n;
+			break;
+		}
+		ret += n;
+	}
+	fput(file);
 	return ret;
 }
 
@@ -232,8 +263,78 @@ void rue_glue_worker_start(unsigned long ms)
 			   msecs_to_jiffies(ms));
 }
 
+void rue_glue_worker_kick(void)
+{
+	mod_delayed_work(system_unbound_wq, &rue_worker, 0);
+}
+
 /* cancel_delayed_work_sync() also stops a work item that requeues itself. */
 void rue_glue_worker_stop(void)
 {
 	cancel_delayed_work_sync(&rue_worker);
+}
+
+void rue_glue_param_lock(void)
+{
+	kernel_param_lock(THIS_MODULE);
+}
+
+void rue_glue_param_unlock(void)
+{
+	kernel_param_unlock(THIS_MODULE);
+}
+
+u64 rue_glue_now_ns(void)
+{
+	return ktime_get_ns();
+}
+
+/* IO: completions of block requests, found by name (not exported). */
+
+static void rue_probe_rq_complete(void *data, struct request *rq,
+				  blk_status_t error, unsigned int nr_bytes)
+{
+	struct cgroup_subsys_state *css = NULL;
+	u64 id = 0;
+
+	if (!rq->q->disk || !rq->bio)
+		return;
+	rcu_read_lock();
+#ifdef CONFIG_BLK_CGROUP
+	css = bio_blkcg_css(rq->bio);
+#endif
+	if (css)
+		id = cgroup_id(css->cgroup);
+	rcu_read_unlock();
+	rue_rs_io_done(id, disk_devt(rq->q->disk),
+		       (__force unsigned int)req_op(rq), nr_bytes,
+		       blk_rq_bytes(rq), rq->start_time_ns, ktime_get_ns());
+}
+
+static struct tracepoint *rue_tp_complete;
+
+static void rue_find_tp(struct tracepoint *tp, void *priv)
+{
+	if (!strcmp(tp->name, "block_rq_complete"))
+		rue_tp_complete = tp;
+}
+
+int rue_glue_io_attach(void)
+{
+	BUILD_BUG_ON(REQ_OP_READ != 0 || REQ_OP_WRITE != 1);
+	BUILD_BUG_ON(MINORBITS != 20);
+
+	if (!rue_tp_complete)
+		for_each_kernel_tracepoint(rue_find_tp, NULL);
+	if (!rue_tp_complete)
+		return -ENOENT;
+	return tracepoint_probe_register(rue_tp_complete,
+					 rue_probe_rq_complete, NULL);
+}
+
+void rue_glue_io_detach(void)
+{
+	tracepoint_probe_unregister(rue_tp_complete, rue_probe_rq_complete,
+				    NULL);
+	tracepoint_synchronize_unregister();
 }

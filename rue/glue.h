@@ -24,6 +24,10 @@ void rue_glue_umount(void);
 long rue_glue_write_file(void *cgrp, const char *name, const char *text,
 			 size_t len);
 
+/* Reads up to @size bytes of the file @name of @cgrp into @buf; returns
+ * how many. */
+long rue_glue_read_file(void *cgrp, const char *name, char *buf, size_t size);
+
 /* A new reference to the live cgroup with id @id, or NULL; any cgroup
  * namespace. */
 void *rue_glue_cgroup_from_id(u64 id);
@@ -60,6 +64,21 @@ void rue_glue_oom_unregister(void);
 void rue_glue_worker_start(unsigned long ms);
 /* Waits for a run in flight; none runs after. */
 void rue_glue_worker_stop(void);
+/* Runs the worker now (after a run in flight). */
+void rue_glue_worker_kick(void);
+
+/* The kernel's lock of rue's parameters, held around their writes. */
+void rue_glue_param_lock(void);
+void rue_glue_param_unlock(void);
+/* ktime_get_ns(). */
+u64 rue_glue_now_ns(void);
+/*
+ * Calls rue_rs_io_done() on every block request completion (attach fails
+ * with -ENOENT when the kernel has no such tracepoint). Detaching waits
+ * for calls in flight.
+ */
+int rue_glue_io_attach(void);
+void rue_glue_io_detach(void);
 
 /* Implemented in Rust, called by C: one worker step, process context;
  * returns the ms until the next. */
@@ -67,5 +86,13 @@ unsigned long rue_rs_work(void);
 /* A global OOM, before the kernel chooses its victim; process context,
  * under oom_lock: must not allocate. */
 void rue_rs_oom(void);
+/*
+ * @nr_bytes of a request of operation @op (REQ_OP_*) on device @dev
+ * (MKDEV) completed, for the cgroup with id @cgroup (0: none); @left bytes
+ * were left before (the request is done when @nr_bytes >= @left). It
+ * started at @start_ns (0: unknown); now is @now_ns. Any context.
+ */
+void rue_rs_io_done(u64 cgroup, u32 dev, unsigned int op, unsigned int nr_bytes,
+		    unsigned int left, u64 start_ns, u64 now_ns);
 
 #endif /* RUE_GLUE_H */

@@ -9,7 +9,10 @@
 //! reclaim: `rue.memory.async_ratio` and `rue.memory.async_distance_factor`
 //! set marks below `memory.high` (`rue.memory.async_high`, `_low`) between
 //! which a worker trims the cgroup through its `memory.reclaim` while
-//! `memory_qos` is 1, counted in `rue.memory.stat`. Its global switches and
+//! `memory_qos` is 1, counted in `rue.memory.stat`; priority reclaim and
+//! priority OOM. While `io_qos` is 1, cgroups that miss their
+//! `rue.io.latency_target_us` get less important cgroups throttled through
+//! `io.max` (see [`ioqos`]), shown in `rue.io.stat`. Its global switches and
 //! tunables are writable parameters under `/sys/module/rue/parameters/`.
 //! See `Documentation/rue.rst`.
 
@@ -22,6 +25,8 @@ mod cgroupfs_api;
 mod cgroupfs_files;
 mod ffi;
 mod files;
+mod iolat;
+mod ioqos;
 // Shared with the other modules, which use different parts of them.
 #[allow(dead_code)]
 #[path = "../common/kparam.rs"]
@@ -37,6 +42,7 @@ mod textbuf;
 mod vecutil;
 mod worker;
 
+use core::sync::atomic::{AtomicPtr, Ordering};
 use kparam::{Kind, Spec};
 
 module! {
@@ -75,7 +81,42 @@ pub(crate) static PARAMS: params::Params<5> = params::Params::new([
         default: 0,
     },
 ]);
-params::export_params!(PARAMS, rue_rs_param_set, rue_rs_param_get);
+
+/// The live settings, for parameter writes; null before init and after the
+/// IO controller is switched off for good. Read and written under rue's
+/// parameter lock.
+static LIVE: AtomicPtr<settings::Settings> = AtomicPtr::new(core::ptr::null_mut());
+
+/// Puts `io_qos` into effect; called under rue's parameter lock, by
+/// parameter writes and by init.
+fn apply() -> Result {
+    // SAFETY: under the parameter lock the live settings stay valid.
+    match unsafe { LIVE.load(Ordering::Relaxed).as_ref() } {
+        // SAFETY: every caller holds the parameter lock; the settings are
+        // switched off before they are freed.
+        Some(s) => unsafe { s.io.set(PARAMS.get("io_qos") != 0) },
+        None => Ok(()),
+    }
+}
+params::export_params!(PARAMS, rue_rs_param_set, rue_rs_param_get, apply);
+
+/// Holds rue's parameter lock while it lives.
+struct ParamLock;
+
+impl ParamLock {
+    fn lock() -> Self {
+        // SAFETY: no preconditions; process context.
+        unsafe { ffi::rue_glue_param_lock() };
+        ParamLock
+    }
+}
+
+impl Drop for ParamLock {
+    fn drop(&mut self) {
+        // SAFETY: taken in `lock()`.
+        unsafe { ffi::rue_glue_param_unlock() };
+    }
+}
 
 struct Rue {
     // Dropped in this order: the worker stops, the files go (waiting for
@@ -92,7 +133,7 @@ struct Rue {
 impl kernel::Module for Rue {
     fn init(module: &'static ThisModule) -> Result<Self> {
         let mount = cgroup::Mount::new()?;
-        let settings = KBox::pin_init(settings::Settings::new(), GFP_KERNEL)?;
+        let settings = KBox::try_pin_init(settings::Settings::new()?, GFP_KERNEL)?;
         let s: *const settings::Settings = &*settings;
         // SAFETY: the settings are freed after the files are unregistered
         // and the worker stopped (field order).
@@ -102,24 +143,44 @@ impl kernel::Module for Rue {
         oom.as_ref().register()?;
         // SAFETY: as above.
         let worker = unsafe { worker::Worker::start(s) };
-        pr_info!(
-            "loaded (memory_qos={} io_qos={})\n",
-            PARAMS.get("memory_qos"),
-            PARAMS.get("io_qos")
-        );
-        Ok(Rue {
+        let this = Rue {
             _worker: worker,
             _files: files,
             _oom: oom,
             settings,
             _mount: mount,
-        })
+        };
+        {
+            let _lock = ParamLock::lock();
+            LIVE.store(s.cast_mut(), Ordering::Relaxed);
+            apply()?;
+        }
+        pr_info!(
+            "loaded (memory_qos={} io_qos={})\n",
+            PARAMS.get("memory_qos"),
+            PARAMS.get("io_qos")
+        );
+        Ok(this)
     }
 }
 
 impl Drop for Rue {
     fn drop(&mut self) {
+        // Switch the IO controller off for good, putting back what it
+        // wrote: no parameter write switches it on again.
+        {
+            let _lock = ParamLock::lock();
+            // SAFETY: we hold the parameter lock.
+            let _ = unsafe { self.settings.io.set(false) };
+            LIVE.store(core::ptr::null_mut(), Ordering::Relaxed);
+        }
+        // Outside the parameter lock (see `IoQos::set`).
+        self.settings.io.restore_if_off();
         let n = self.settings.snapshot().map(|v| v.len()).unwrap_or(0);
-        pr_info!("unloaded ({} cgroups with settings)\n", n);
+        pr_info!(
+            "unloaded ({} cgroups with settings, {} IO completions not counted)\n",
+            n,
+            self.settings.io.lost()
+        );
     }
 }

@@ -6,6 +6,8 @@
 //! entry; reading any other cgroup gives the defaults. Entries of removed
 //! cgroups are forgotten by the worker.
 
+use crate::iolat::Targets;
+use crate::ioqos::IoQos;
 use crate::memqos::DEFAULT_DISTANCE_FACTOR;
 use crate::vecutil::swap_remove;
 use kernel::prelude::*;
@@ -28,6 +30,8 @@ pub(crate) struct Entry {
     /// Global OOMs whose victim priority OOM chose in this cgroup (or a
     /// descendant without an entry of its own).
     pub(crate) prio_oom: u64,
+    /// `rue.io.latency_target_us`.
+    pub(crate) io_targets: Targets,
 }
 
 impl Entry {
@@ -40,6 +44,7 @@ impl Entry {
             async_reclaimed: 0,
             prio_reclaimed: 0,
             prio_oom: 0,
+            io_targets: Targets::default(),
         }
     }
 
@@ -48,18 +53,21 @@ impl Entry {
     }
 }
 
-/// Every cgroup's entry.
+/// Every cgroup's entry, and the IO controller that uses them.
 #[pin_data]
 pub(crate) struct Settings {
     #[pin]
     entries: Mutex<KVec<Entry>>,
+    #[pin]
+    pub(crate) io: IoQos,
 }
 
 impl Settings {
-    pub(crate) fn new() -> impl PinInit<Self> {
-        pin_init!(Self {
+    pub(crate) fn new() -> Result<impl PinInit<Self, Error>> {
+        Ok(try_pin_init!(Self {
             entries <- new_mutex!(KVec::new()),
-        })
+            io <- IoQos::new()?,
+        }))
     }
 
     /// The entry of cgroup `id` (the defaults if it has none).
@@ -74,6 +82,15 @@ impl Settings {
 
     /// Changes the entry of cgroup `id` with `f`.
     pub(crate) fn update(&self, id: u64, f: impl FnOnce(&mut Entry)) -> Result {
+        self.try_update(id, |e| {
+            f(e);
+            Ok(())
+        })
+    }
+
+    /// Changes the entry of cgroup `id` with `f`, unless `f` fails, which
+    /// must then leave the entry as it was.
+    pub(crate) fn try_update(&self, id: u64, f: impl FnOnce(&mut Entry) -> Result) -> Result {
         loop {
             let mut entries = self.entries.lock();
             let i = match entries.iter().position(|e| e.id == id) {
@@ -92,11 +109,11 @@ impl Settings {
                     continue;
                 }
             };
-            f(&mut entries[i]);
+            let ret = f(&mut entries[i]);
             if entries[i].is_default() {
                 swap_remove(&mut entries, i);
             }
-            return Ok(());
+            return ret;
         }
     }
 

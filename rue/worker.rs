@@ -11,7 +11,8 @@
 //! kernel's own reclaim code, in the worker's context instead of in the
 //! cgroup's tasks. Then, while free memory is under the reserve, priority
 //! reclaim does the same to the cgroups with a priority, least important
-//! first (see [`PrioReclaim`]).
+//! first (see [`PrioReclaim`]). With `io_qos` on, each pass is also a
+//! window of the IO controller (see [`crate::ioqos`]).
 
 use crate::cgroup::Cgroup;
 use crate::ffi;
@@ -116,7 +117,8 @@ fn pass(s: &Settings) -> Result<bool> {
     if qos {
         prio_pass(s, &live)?;
     }
-    Ok(busy)
+    drop(live);
+    Ok(s.io.pass(&entries)? || busy)
 }
 
 /// One worker step; returns when to run again, in ms.

@@ -2,9 +2,9 @@
 #
 # The benchmarks, each printing "bench: " lines with its ratios. rfl.only=
 # on the kernel command line (RFL_ONLY of run-guest.sh) picks some by name:
-# cgroupfs, qmon, rue.
+# cgroupfs, qmon, rue, rueio.
 
-parts="cgroupfs qmon rue"
+parts="cgroupfs qmon rue rueio"
 for arg in $(cat /proc/cmdline); do
 	case $arg in rfl.only=*) parts=$(echo "${arg#rfl.only=}" | tr ',' ' ') ;; esac
 done

@@ -48,6 +48,8 @@ run "cat $V/cgroup/demo/cpu.quota_period_us"
 run "cat $V/cgroup/demo/hello.greeting"
 run "echo 'hi there' > $V/cgroup/demo/hello.greeting && cat $V/cgroup/demo/hello.greeting"
 run "echo 2 > $V/cgroup/demo/cgroupfs.role"
+run "echo 7 > $V/cgroup/demo/rue.priority && echo 'default 20000' > $V/cgroup/rue.io.latency_target_us"
+run "cat $V/cgroup/rue.io.latency_target_us"
 
 say "Module switches (validated writes)"
 run "grep . /sys/module/cgroupfs/parameters/* /sys/module/qmon/parameters/* /sys/module/rue/parameters/*"

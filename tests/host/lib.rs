@@ -13,6 +13,8 @@ mod diskstats;
 mod events;
 #[path = "../../qmon/hist.rs"]
 mod hist;
+#[path = "../../rue/iolat.rs"]
+mod iolat;
 #[path = "../../common/kparam.rs"]
 mod kparam;
 #[path = "../../cgroupfs/meminfo.rs"]

@@ -1,0 +1,686 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The IO priority controller.
+//!
+//! While `io_qos` is 1, a probe on the block layer's request completions
+//! counts per (cgroup, device) completions, bytes and a latency histogram
+//! ([`IoTable`]). Every worker pass (a window of about 100 ms) each cgroup
+//! with a `rue.io.latency_target_us` is judged on each device by the 99th
+//! percentile of the window's completions of its subtree ([`judge`]). On a
+//! device where a target was missed, the cgroups of numerically larger
+//! effective priority that did IO there are throttled through their
+//! `io.max` (reads and writes, bytes and IOs per second, to a share of the
+//! rates they had when throttling began): a step down for every window with
+//! a miss, a step up after windows with room, and let go quickly once no
+//! more important cgroup does IO there ([`Throttle`]). Cgroups of effective
+//! priority 7 get the `idle` `io.prio.class`.
+//!
+//! Every value rue writes is read first and put back when rue lets go,
+//! when `io_qos` goes to 0 (by the worker, woken at once) and on unload; when a user changed the value
+//! meanwhile, the user's value is what stays (and, while rue throttles,
+//! the tighter of the two applies).
+
+use crate::cgroup::Cgroup;
+use crate::iolat::{
+    self, judge, Counts, IoMax, IoTable, Signal, Slot, StatLine, Throttle, Verdict, NR_BUCKETS,
+};
+use crate::memqos;
+use crate::settings::Entry;
+use crate::textbuf::TextBuf;
+use crate::{ffi, vecutil};
+use core::ffi::c_uint;
+use core::fmt;
+use core::sync::atomic::{AtomicBool, AtomicPtr, AtomicU64, Ordering};
+use kernel::prelude::*;
+use kernel::sync::{new_mutex, Mutex};
+
+/// Slots of the table: (cgroup, device) pairs counted at once.
+const NR_SLOTS: usize = 256;
+/// Cgroup levels looked at (deeper ancestors are not seen).
+const MAX_DEPTH: usize = 32;
+/// Passes between looks for slots and records of removed cgroups.
+const SWEEP_PASSES: u64 = 16;
+/// The most an `io.max` or `io.prio.class` file is read of.
+const FILE_MAX: usize = 4096;
+
+/// A cgroup and its ancestors, with its effective priority.
+struct Lineage {
+    ids: [u64; MAX_DEPTH],
+    depth: usize,
+    priority: u32,
+}
+
+impl Lineage {
+    /// The lineage of live cgroup `id`, priorities from `entries`.
+    fn of(id: u64, entries: &[Entry]) -> Option<Self> {
+        let cg = Cgroup::from_id(id)?;
+        let mut l = Lineage {
+            ids: [0; MAX_DEPTH],
+            depth: 0,
+            priority: 0,
+        };
+        cg.for_each_ancestor_id(|a| {
+            if l.depth < MAX_DEPTH {
+                l.ids[l.depth] = a;
+                l.depth += 1;
+            }
+            let p = entries.iter().find(|e| e.id == a).map_or(0, |e| e.priority);
+            l.priority = memqos::effective_priority([l.priority, p]);
+        });
+        Some(l)
+    }
+
+    fn id(&self) -> u64 {
+        self.ids[0]
+    }
+
+    fn contains(&self, id: u64) -> bool {
+        self.ids[..self.depth].contains(&id)
+    }
+
+    /// Whether this is the root cgroup, which has no `io.max`.
+    fn is_root(&self) -> bool {
+        self.depth <= 1
+    }
+}
+
+/// What rue did on one device to one cgroup (`dev` 0: its
+/// `io.prio.class`), and what it saw.
+struct Record {
+    id: u64,
+    dev: u32,
+    /// Windows in which the cgroup missed its target here.
+    missed: u64,
+    throttle: Option<Throttle>,
+    /// The cgroup's `io.max` line for `dev` before rue wrote it, and what
+    /// rue wrote.
+    original: IoMax,
+    applied: Option<IoMax>,
+    throttled_ns: u64,
+    steps: u64,
+    /// The `io.prio.class` before rue wrote `idle`.
+    class: Option<([u8; 16], usize)>,
+}
+
+impl Record {
+    fn new(id: u64, dev: u32) -> Self {
+        Self {
+            id,
+            dev,
+            missed: 0,
+            throttle: None,
+            original: IoMax::default(),
+            applied: None,
+            throttled_ns: 0,
+            steps: 0,
+            class: None,
+        }
+    }
+}
+
+/// The controller's state, changed by the worker and by switching off.
+struct State {
+    /// Each slot's counts at the end of the last window, and in it.
+    prev: KVVec<Counts>,
+    win: KVVec<Counts>,
+    last_ns: u64,
+    passes: u64,
+    records: KVec<Record>,
+}
+
+/// The IO controller: the table the probe fills and the state of the
+/// throttling.
+#[pin_data]
+pub(crate) struct IoQos {
+    slots: KVVec<Slot>,
+    /// Whether the probe is attached and the controller runs (changed
+    /// under the parameter lock).
+    on: AtomicBool,
+    /// Set when switched on: the next window starts afresh.
+    restart: AtomicBool,
+    /// Set when switched off: the worker puts back what rue wrote.
+    restore: AtomicBool,
+    /// Completions not counted: no free slot.
+    lost: AtomicU64,
+    #[pin]
+    state: Mutex<State>,
+}
+
+fn zeroed_slots<T>(n: usize) -> Result<KVVec<T>> {
+    let mut v = KVVec::with_capacity(n, GFP_KERNEL | __GFP_ZERO)?;
+    // SAFETY: the capacity is `n`, allocated zeroed; callers use types for
+    // which all-zero is a valid value (a free `Slot`, empty `Counts`).
+    unsafe { v.set_len(n) };
+    Ok(v)
+}
+
+/// The controller the probe counts into, published while it may run.
+static PROBED: AtomicPtr<IoQos> = AtomicPtr::new(core::ptr::null_mut());
+
+/// Called by the C glue for every request completion (any context).
+#[no_mangle]
+pub(crate) extern "C" fn rue_rs_io_done(
+    cgroup: u64,
+    dev: u32,
+    op: c_uint,
+    nr_bytes: c_uint,
+    left: c_uint,
+    start_ns: u64,
+    now_ns: u64,
+) {
+    // Reads and writes (REQ_OP_READ, REQ_OP_WRITE) of a cgroup only.
+    if cgroup == 0 || op > 1 {
+        return;
+    }
+    // SAFETY: a published controller stays valid while the probe runs.
+    let Some(io) = (unsafe { PROBED.load(Ordering::Acquire).as_ref() }) else {
+        return;
+    };
+    let done = (nr_bytes >= left && start_ns != 0 && now_ns >= start_ns)
+        .then(|| (now_ns - start_ns) / 1000);
+    if !io
+        .table()
+        .record(cgroup, dev, op == 1, u64::from(nr_bytes), done)
+    {
+        io.lost.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+fn now_ns() -> u64 {
+    // SAFETY: no preconditions.
+    unsafe { ffi::rue_glue_now_ns() }
+}
+
+/// The `io.max` line of `dev` of `cg` as it is now.
+fn read_io_max(cg: &Cgroup, dev: u32) -> Result<IoMax> {
+    let mut buf = KVec::from_elem(0u8, FILE_MAX, GFP_KERNEL)?;
+    let n = cg.read_file(c"io.max", &mut buf)?;
+    IoMax::parse(&buf[..n], dev).map_err(|_| EINVAL)
+}
+
+fn write_io_max(cg: &Cgroup, dev: u32, m: &IoMax) -> Result {
+    let mut text = [0u8; 128];
+    let mut w = TextBuf::new(&mut text);
+    m.format(dev, &mut w).map_err(|_| EINVAL)?;
+    let n = w.len();
+    cg.write_file(c"io.max", &text[..n])
+}
+
+/// Applies the throttle of `r` to its cgroup's `io.max`.
+fn apply(cg: &Cgroup, r: &mut Record) -> Result {
+    let Some(t) = r.throttle else {
+        return Ok(());
+    };
+    let now = read_io_max(cg, r.dev)?;
+    match r.applied {
+        // A user wrote it meanwhile: that is the value to return to.
+        Some(a) if a != now => r.original = now,
+        None => r.original = now,
+        _ => {}
+    }
+    let want = IoMax::from_limits(t.limits()).min(&r.original);
+    if want != now {
+        write_io_max(cg, r.dev, &want)?;
+        r.steps += 1;
+    }
+    r.applied = Some(want);
+    Ok(())
+}
+
+/// Puts back the `io.max` line of `r` (unless a user changed it since).
+fn release(cg: Option<&Cgroup>, r: &mut Record) {
+    r.throttle = None;
+    let Some(applied) = r.applied.take() else {
+        return;
+    };
+    let Some(cg) = cg else { return };
+    if read_io_max(cg, r.dev).is_ok_and(|now| now == applied) {
+        let _ = write_io_max(cg, r.dev, &r.original);
+    }
+}
+
+/// Gives `cg` the idle IO class, keeping its class in `r`.
+fn set_idle_class(cg: &Cgroup, r: &mut Record) -> Result {
+    let mut buf = [0u8; 16];
+    let n = cg.read_file(c"io.prio.class", &mut buf)?;
+    let n = buf[..n]
+        .iter()
+        .position(|c| c.is_ascii_whitespace())
+        .unwrap_or(n);
+    cg.write_file(c"io.prio.class", b"idle")?;
+    r.class = Some((buf, n));
+    Ok(())
+}
+
+/// Puts back the class kept in `r`.
+fn restore_class(cg: Option<&Cgroup>, r: &mut Record) {
+    if let (Some(cg), Some((buf, n))) = (cg, r.class.take()) {
+        let _ = cg.write_file(c"io.prio.class", &buf[..n]);
+    }
+}
+
+fn find(records: &[Record], id: u64, dev: u32) -> Option<usize> {
+    records.iter().position(|r| r.id == id && r.dev == dev)
+}
+
+fn find_or_add(records: &mut KVec<Record>, id: u64, dev: u32) -> Result<usize> {
+    if let Some(i) = find(records, id, dev) {
+        return Ok(i);
+    }
+    records.push(Record::new(id, dev), GFP_KERNEL)?;
+    Ok(records.len() - 1)
+}
+
+/// A slot with IO in the window, and whose it is.
+struct Active {
+    slot: usize,
+    dev: u32,
+    lineage: Lineage,
+}
+
+/// What the cgroups with targets on one device saw in a window.
+#[derive(Default)]
+struct DeviceVerdicts {
+    /// The most important (smallest) effective priority that missed its
+    /// target; that did IO; that did IO without room to spare.
+    missed: Option<u32>,
+    active: Option<u32>,
+    tight: Option<u32>,
+}
+
+fn min_opt(a: Option<u32>, b: u32) -> Option<u32> {
+    Some(a.map_or(b, |a| a.min(b)))
+}
+
+impl DeviceVerdicts {
+    /// The signal for a cgroup of effective priority `p`.
+    fn signal(&self, p: u32) -> Signal {
+        if self.missed.is_some_and(|m| p > m) {
+            Signal::Missed
+        } else if self.active.map_or(true, |a| p <= a) {
+            Signal::Idle
+        } else if self.tight.is_some_and(|t| t < p) {
+            Signal::Hold
+        } else {
+            Signal::Room
+        }
+    }
+}
+
+impl IoQos {
+    pub(crate) fn new() -> Result<impl PinInit<Self, Error>> {
+        let state = State {
+            prev: zeroed_slots(NR_SLOTS)?,
+            win: zeroed_slots(NR_SLOTS)?,
+            last_ns: 0,
+            passes: 0,
+            records: KVec::new(),
+        };
+        Ok(try_pin_init!(Self {
+            slots: zeroed_slots(NR_SLOTS)?,
+            on: AtomicBool::new(false),
+            restart: AtomicBool::new(false),
+            restore: AtomicBool::new(false),
+            lost: AtomicU64::new(0),
+            state <- new_mutex!(state),
+        }))
+    }
+
+    fn table(&self) -> IoTable<'_> {
+        IoTable::new(&self.slots)
+    }
+
+    pub(crate) fn is_on(&self) -> bool {
+        self.on.load(Ordering::Relaxed)
+    }
+
+    /// Switches the controller on (attaching the probe) or off (detaching
+    /// it, and asking the worker to put back everything rue wrote). Takes
+    /// no lock: the worker writes cgroup files under the state lock, and
+    /// parameter writes come in under the file system's locks.
+    ///
+    /// # Safety
+    ///
+    /// The caller holds rue's parameter lock, and `self` stays valid until
+    /// it is switched off.
+    pub(crate) unsafe fn set(&self, on: bool) -> Result {
+        if on == self.is_on() {
+            return Ok(());
+        }
+        if on {
+            PROBED.store((self as *const Self).cast_mut(), Ordering::Release);
+            // SAFETY: the probe uses the published controller, valid until
+            // it is detached.
+            if let Err(e) = kernel::error::to_result(unsafe { ffi::rue_glue_io_attach() }) {
+                PROBED.store(core::ptr::null_mut(), Ordering::Release);
+                return Err(e);
+            }
+            // The next window starts afresh.
+            self.restart.store(true, Ordering::Relaxed);
+            self.on.store(true, Ordering::Release);
+            return Ok(());
+        }
+        // SAFETY: attached, as `on` says; waits for probes in flight.
+        unsafe { ffi::rue_glue_io_detach() };
+        PROBED.store(core::ptr::null_mut(), Ordering::Release);
+        self.on.store(false, Ordering::Release);
+        self.restore.store(true, Ordering::Release);
+        // SAFETY: no preconditions.
+        unsafe { ffi::rue_glue_worker_kick() };
+        Ok(())
+    }
+
+    /// Puts back everything rue wrote if switching off asked for it.
+    pub(crate) fn restore_if_off(&self) {
+        let mut st = self.state.lock();
+        self.restore_locked(&mut st);
+    }
+
+    fn restore_locked(&self, st: &mut State) {
+        if !self.restore.swap(false, Ordering::Acquire) {
+            return;
+        }
+        for r in st.records.iter_mut() {
+            let cg = Cgroup::from_id(r.id);
+            release(cg.as_ref(), r);
+            restore_class(cg.as_ref(), r);
+        }
+    }
+
+    /// One window: judges the targets and moves the throttles. Returns
+    /// whether the controller wants frequent passes.
+    pub(crate) fn pass(&self, entries: &[Entry]) -> Result<bool> {
+        let mut guard = self.state.lock();
+        let st = &mut *guard;
+        self.restore_locked(st);
+        if !self.on.load(Ordering::Acquire) {
+            return Ok(false);
+        }
+        if self.restart.swap(false, Ordering::Relaxed) {
+            st.last_ns = 0;
+        }
+        let now = now_ns();
+        let first = st.last_ns == 0;
+        let elapsed = now.saturating_sub(st.last_ns).max(1);
+        st.last_ns = now;
+        st.passes += 1;
+        let sweep = st.passes % SWEEP_PASSES == 0;
+
+        // The window of every slot, and the lineage of those with IO.
+        let table = self.table();
+        let mut active = KVec::new();
+        for i in 0..NR_SLOTS {
+            let Some((id, dev)) = table.key(i) else {
+                st.prev[i] = Counts::zero();
+                continue;
+            };
+            let mut cur = Counts::zero();
+            table.read(i, &mut cur);
+            st.win[i] = cur.since(&st.prev[i]);
+            st.prev[i] = cur;
+            let lineage = if st.win[i].total_bytes() != 0 || sweep {
+                Lineage::of(id, entries)
+            } else {
+                continue;
+            };
+            match lineage {
+                None => {
+                    table.free(i);
+                    st.prev[i] = Counts::zero();
+                }
+                Some(l) if st.win[i].total_bytes() != 0 && !first => {
+                    active.push(
+                        Active {
+                            slot: i,
+                            dev,
+                            lineage: l,
+                        },
+                        GFP_KERNEL,
+                    )?;
+                }
+                Some(_) => {}
+            }
+        }
+        if sweep {
+            self.sweep(st);
+        }
+        if first {
+            return Ok(true);
+        }
+
+        // The cgroups with targets.
+        let mut targets = KVec::new();
+        for e in entries.iter().filter(|e| !e.io_targets.is_empty()) {
+            if let Some(l) = Lineage::of(e.id, entries) {
+                targets.push((e.io_targets, l), GFP_KERNEL)?;
+            }
+        }
+
+        // The devices with IO or throttles.
+        let mut devs: KVec<u32> = KVec::new();
+        let throttled = st.records.iter().filter(|r| r.throttle.is_some());
+        let devices = Iterator::chain(active.iter().map(|a| a.dev), throttled.map(|r| r.dev));
+        for dev in devices {
+            if !devs.contains(&dev) {
+                devs.push(dev, GFP_KERNEL)?;
+            }
+        }
+        for &dev in devs.iter() {
+            self.device(st, dev, &active, &targets, entries, elapsed)?;
+        }
+        self.classes(st, &active, entries)?;
+        Ok(!targets.is_empty() || st.records.iter().any(|r| r.throttle.is_some()))
+    }
+
+    /// Judges the targets on `dev` and moves the throttles there.
+    fn device(
+        &self,
+        st: &mut State,
+        dev: u32,
+        active: &[Active],
+        targets: &[(iolat::Targets, Lineage)],
+        entries: &[Entry],
+        elapsed: u64,
+    ) -> Result {
+        let mut v = DeviceVerdicts::default();
+        for (t, l) in targets {
+            let us = t.get(dev);
+            if us == 0 {
+                continue;
+            }
+            let mut hist = [0u64; NR_BUCKETS];
+            for a in active
+                .iter()
+                .filter(|a| a.dev == dev && a.lineage.contains(l.id()))
+            {
+                for (h, w) in hist.iter_mut().zip(st.win[a.slot].hist.iter()) {
+                    *h += w;
+                }
+            }
+            let p = l.priority;
+            match judge(&hist, u64::from(us)) {
+                Verdict::Idle => continue,
+                Verdict::Missed => {
+                    v.missed = min_opt(v.missed, p);
+                    v.tight = min_opt(v.tight, p);
+                    let i = find_or_add(&mut st.records, l.id(), dev)?;
+                    st.records[i].missed += 1;
+                }
+                Verdict::Met => v.tight = min_opt(v.tight, p),
+                Verdict::Room => {}
+            }
+            v.active = min_opt(v.active, p);
+        }
+
+        // The cgroups with IO here, each once, with the window's rates.
+        let mut seen: KVec<u64> = KVec::new();
+        for a in active
+            .iter()
+            .filter(|a| a.dev == dev && !a.lineage.is_root())
+        {
+            let id = a.lineage.id();
+            if seen.contains(&id) {
+                continue;
+            }
+            seen.push(id, GFP_KERNEL)?;
+            let mut w = Counts::zero();
+            for b in active
+                .iter()
+                .filter(|b| b.dev == dev && b.lineage.id() == id)
+            {
+                w.add(&st.win[b.slot]);
+            }
+            let signal = v.signal(a.lineage.priority);
+            let i = match find(&st.records, id, dev) {
+                Some(i) => i,
+                None if signal == Signal::Missed => find_or_add(&mut st.records, id, dev)?,
+                None => continue,
+            };
+            let r = &mut st.records[i];
+            if r.throttle.is_none() && signal == Signal::Missed {
+                let rate = |n: u64| n.saturating_mul(1_000_000_000) / elapsed;
+                r.throttle = Some(Throttle::start(rate(w.total_bytes()), rate(w.total_ios())));
+                Self::move_throttle(r, None, elapsed);
+            } else if r.throttle.is_some() {
+                Self::move_throttle(r, Some(signal), elapsed);
+            }
+        }
+        // Throttled cgroups without IO in the window.
+        for r in st.records.iter_mut() {
+            if r.dev != dev || r.throttle.is_none() || seen.contains(&r.id) {
+                continue;
+            }
+            match Lineage::of(r.id, entries) {
+                Some(l) => Self::move_throttle(r, Some(v.signal(l.priority)), elapsed),
+                None => release(None, r),
+            }
+        }
+        Ok(())
+    }
+
+    /// Moves the throttle of `r` by `signal` (`None`: just started) and
+    /// writes the result.
+    fn move_throttle(r: &mut Record, signal: Option<Signal>, elapsed: u64) {
+        let Some(mut t) = r.throttle else { return };
+        let cg = Cgroup::from_id(r.id);
+        if signal.is_some() {
+            r.throttled_ns += elapsed;
+        }
+        let keep = signal.map_or(true, |s| t.step(s));
+        if !keep {
+            release(cg.as_ref(), r);
+            return;
+        }
+        r.throttle = Some(t);
+        let ok = cg.as_ref().is_some_and(|cg| apply(cg, r).is_ok());
+        if !ok {
+            // No io.max to write (no io controller, the device or the
+            // cgroup gone): give up on this one.
+            release(cg.as_ref(), r);
+        }
+    }
+
+    /// Gives the cgroups of effective priority 7 the idle IO class, and
+    /// takes it back from the others.
+    fn classes(&self, st: &mut State, active: &[Active], entries: &[Entry]) -> Result {
+        let idle = memqos::MAX_PRIORITY;
+        for a in active.iter().filter(|a| !a.lineage.is_root()) {
+            let id = a.lineage.id();
+            if a.lineage.priority == idle && find(&st.records, id, 0).is_none() {
+                let Some(cg) = Cgroup::from_id(id) else {
+                    continue;
+                };
+                let mut r = Record::new(id, 0);
+                if set_idle_class(&cg, &mut r).is_ok() {
+                    st.records.push(r, GFP_KERNEL)?;
+                }
+            }
+        }
+        for r in st
+            .records
+            .iter_mut()
+            .filter(|r| r.dev == 0 && r.class.is_some())
+        {
+            let l = Lineage::of(r.id, entries);
+            if l.as_ref().map_or(true, |l| l.priority != idle) {
+                let cg = Cgroup::from_id(r.id);
+                restore_class(cg.as_ref(), r);
+            }
+        }
+        Ok(())
+    }
+
+    /// Forgets records of removed cgroups, and records with nothing left
+    /// to put back or to show.
+    fn sweep(&self, st: &mut State) {
+        let mut i = 0;
+        while i < st.records.len() {
+            let r = &st.records[i];
+            let gone = Cgroup::from_id(r.id).is_none();
+            let empty = r.dev == 0 && r.class.is_none();
+            if gone || empty {
+                vecutil::swap_remove(&mut st.records, i);
+            } else {
+                i += 1;
+            }
+        }
+    }
+
+    /// Writes `rue.io.stat` of cgroup `id` with targets `targets`.
+    pub(crate) fn show_stat(
+        &self,
+        id: u64,
+        targets: &iolat::Targets,
+        w: &mut TextBuf<'_>,
+    ) -> Result<fmt::Result> {
+        let st = self.state.lock();
+        let table = self.table();
+        // Per device: the counts of the cgroup's subtree.
+        let mut devs: KVec<(u32, Counts)> = KVec::new();
+        for i in 0..NR_SLOTS {
+            let Some((cg, dev)) = table.key(i) else {
+                continue;
+            };
+            let mine = cg == id || Lineage::of(cg, &[]).is_some_and(|l| l.contains(id));
+            if !mine {
+                continue;
+            }
+            let k = match devs.iter().position(|(d, _)| *d == dev) {
+                Some(k) => k,
+                None => {
+                    devs.push((dev, Counts::zero()), GFP_KERNEL)?;
+                    devs.len() - 1
+                }
+            };
+            table.read(i, &mut devs[k].1);
+        }
+        for r in st.records.iter().filter(|r| r.id == id && r.dev != 0) {
+            if !devs.iter().any(|(d, _)| *d == r.dev) {
+                devs.push((r.dev, Counts::zero()), GFP_KERNEL)?;
+            }
+        }
+        for (dev, counts) in devs.iter() {
+            let r = st.records.iter().find(|r| r.id == id && r.dev == *dev);
+            let line = StatLine {
+                dev: *dev,
+                counts,
+                target_us: targets.get(*dev),
+                missed: r.map_or(0, |r| r.missed),
+                throttled_ms: r.map_or(0, |r| r.throttled_ns / 1_000_000),
+                steps: r.map_or(0, |r| r.steps),
+                share: r
+                    .and_then(|r| r.throttle)
+                    .map_or(iolat::FULL, |t| t.share()),
+            };
+            if let Err(e) = line.format(w) {
+                return Ok(Err(e));
+            }
+        }
+        Ok(Ok(()))
+    }
+
+    /// Completions not counted for want of a slot.
+    pub(crate) fn lost(&self) -> u64 {
+        self.lost.load(Ordering::Relaxed)
+    }
+}
