@@ -26,8 +26,6 @@ extern "C" {
     pub(crate) fn qmon_glue_attach(compact: *mut bool) -> c_int;
     pub(crate) fn qmon_glue_detach();
     pub(crate) fn qmon_glue_cancel_update();
-    pub(crate) fn qmon_glue_param_lock();
-    pub(crate) fn qmon_glue_param_unlock();
 }
 
 /// `QMON_TASK_*` of `glue.h`: what the glue tells about a task.

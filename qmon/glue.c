@@ -44,16 +44,6 @@ unsigned int qmon_glue_cpu(void)
 	return raw_smp_processor_id();
 }
 
-void qmon_glue_param_lock(void)
-{
-	kernel_param_lock(THIS_MODULE);
-}
-
-void qmon_glue_param_unlock(void)
-{
-	kernel_param_unlock(THIS_MODULE);
-}
-
 unsigned long qmon_glue_rcu_start(void)
 {
 	return start_poll_synchronize_rcu();

@@ -61,9 +61,6 @@ long qmon_glue_cgroup_walk(void *buf, size_t size);
 int qmon_glue_attach(bool *compact);
 /* After this returns no probe runs and none will run again. */
 void qmon_glue_detach(void);
-/* kernel_param_lock() of qmon: serialises with writes to its parameters. */
-void qmon_glue_param_lock(void);
-void qmon_glue_param_unlock(void);
 /* Waits for a cgroup update the probes scheduled, and runs none after. */
 void qmon_glue_cancel_update(void);
 

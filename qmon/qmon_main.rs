@@ -30,6 +30,8 @@ mod hist;
 #[allow(dead_code)]
 #[path = "../common/kparam.rs"]
 mod kparam;
+#[path = "../common/param_lock.rs"]
+mod param_lock;
 #[path = "../common/params.rs"]
 mod params;
 mod probes;
@@ -38,6 +40,7 @@ mod stamps;
 mod textbuf;
 
 use kparam::{Kind, Spec};
+use param_lock::ParamLock;
 use probes::Monitor;
 
 module! {
@@ -70,24 +73,6 @@ fn apply() -> Result {
     }
 }
 params::export_params!(PARAMS, qmon_rs_param_set, qmon_rs_param_get, apply);
-
-/// Holds qmon's parameter lock while it lives.
-struct ParamLock;
-
-impl ParamLock {
-    fn lock() -> Self {
-        // SAFETY: no preconditions; process context.
-        unsafe { ffi::qmon_glue_param_lock() };
-        ParamLock
-    }
-}
-
-impl Drop for ParamLock {
-    fn drop(&mut self) {
-        // SAFETY: taken in `lock()`.
-        unsafe { ffi::qmon_glue_param_unlock() };
-    }
-}
 
 struct Qmon {
     files: Option<KBox<files::Files>>,

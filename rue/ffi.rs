@@ -35,8 +35,6 @@ extern "C" {
     pub(crate) fn rue_glue_worker_start(ms: c_ulong);
     pub(crate) fn rue_glue_worker_stop();
     pub(crate) fn rue_glue_worker_kick();
-    pub(crate) fn rue_glue_param_lock();
-    pub(crate) fn rue_glue_param_unlock();
     pub(crate) fn rue_glue_now_ns() -> u64;
     pub(crate) fn rue_glue_io_attach() -> c_int;
     pub(crate) fn rue_glue_io_detach();

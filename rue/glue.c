@@ -274,16 +274,6 @@ void rue_glue_worker_stop(void)
 	cancel_delayed_work_sync(&rue_worker);
 }
 
-void rue_glue_param_lock(void)
-{
-	kernel_param_lock(THIS_MODULE);
-}
-
-void rue_glue_param_unlock(void)
-{
-	kernel_param_unlock(THIS_MODULE);
-}
-
 u64 rue_glue_now_ns(void)
 {
 	return ktime_get_ns();

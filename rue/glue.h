@@ -67,9 +67,6 @@ void rue_glue_worker_stop(void);
 /* Runs the worker now (after a run in flight). */
 void rue_glue_worker_kick(void);
 
-/* The kernel's lock of rue's parameters, held around their writes. */
-void rue_glue_param_lock(void);
-void rue_glue_param_unlock(void);
 /* ktime_get_ns(). */
 u64 rue_glue_now_ns(void);
 /*

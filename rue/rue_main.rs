@@ -33,6 +33,8 @@ mod ioqos;
 mod kparam;
 mod memqos;
 mod oom;
+#[path = "../common/param_lock.rs"]
+mod param_lock;
 #[path = "../common/params.rs"]
 mod params;
 mod settings;
@@ -44,6 +46,7 @@ mod worker;
 
 use core::sync::atomic::{AtomicPtr, Ordering};
 use kparam::{Kind, Spec};
+use param_lock::ParamLock;
 
 module! {
     type: Rue,
@@ -99,24 +102,6 @@ fn apply() -> Result {
     }
 }
 params::export_params!(PARAMS, rue_rs_param_set, rue_rs_param_get, apply);
-
-/// Holds rue's parameter lock while it lives.
-struct ParamLock;
-
-impl ParamLock {
-    fn lock() -> Self {
-        // SAFETY: no preconditions; process context.
-        unsafe { ffi::rue_glue_param_lock() };
-        ParamLock
-    }
-}
-
-impl Drop for ParamLock {
-    fn drop(&mut self) {
-        // SAFETY: taken in `lock()`.
-        unsafe { ffi::rue_glue_param_unlock() };
-    }
-}
 
 struct Rue {
     // Dropped in this order: the worker stops, the files go (waiting for

@@ -100,7 +100,7 @@ echo 0 > $P/memory_qos
 rmdir $CG/r/b
 sleep 1.5
 unload rue
-dmesg | grep -q 'rue: unloaded (2 cgroups with settings)' ||
+dmesg | grep -q 'rue: unloaded (2 cgroups with settings,' ||
 	fail "settings left: $(dmesg | grep 'rue: unloaded')"
 exec 3<&-
 rmmod null_blk
