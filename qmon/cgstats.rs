@@ -337,6 +337,17 @@ impl Table {
         self.update_locked(&mut w)
     }
 
+    /// Whether entries of removed cgroups wait for a grace period to be
+    /// freed by a later update.
+    pub(crate) fn freeing(&self) -> bool {
+        !self
+            .writer
+            .lock()
+            .graveyard
+            .load(Ordering::Relaxed)
+            .is_null()
+    }
+
     /// How many cgroups the table holds.
     pub(crate) fn count(&self) -> usize {
         self.writer.lock().len

@@ -271,22 +271,26 @@ static void qmon_probe_rq_complete(void *data, struct request *rq,
 
 /* Cgroups: creation and removal. */
 
+static void qmon_update_fn(struct work_struct *work);
+static DECLARE_DELAYED_WORK(qmon_update, qmon_update_fn);
+
+/* Runs again while removed cgroups' entries wait for a grace period. */
 static void qmon_update_fn(struct work_struct *work)
 {
-	qmon_rs_cgroups_changed();
+	if (qmon_rs_cgroups_changed())
+		schedule_delayed_work(&qmon_update, HZ / 10);
 }
-
-static DECLARE_WORK(qmon_update, qmon_update_fn);
 
 static void qmon_probe_cgroup(void *data, struct cgroup *cgrp,
 			      const char *path)
 {
-	schedule_work(&qmon_update);
+	mod_delayed_work(system_wq, &qmon_update, 0);
 }
 
+/* cancel_delayed_work_sync() also stops a work item that requeues itself. */
 void qmon_glue_cancel_update(void)
 {
-	cancel_work_sync(&qmon_update);
+	cancel_delayed_work_sync(&qmon_update);
 }
 
 /* Tracepoints, found by name: most are not exported to modules. */

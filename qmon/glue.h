@@ -86,8 +86,9 @@ void qmon_rs_rq_requeue(unsigned long rq);
 void qmon_rs_rq_complete(unsigned long rq, unsigned int op,
 			 unsigned int nr_bytes, unsigned int rq_bytes,
 			 u64 start_ns, void *cgrp, u64 id, u64 now);
-/* Process context: cgroups were created or removed. */
-void qmon_rs_cgroups_changed(void);
+/* Process context: cgroups were created or removed. Returns whether
+ * entries of removed cgroups wait to be freed (then it runs again later). */
+bool qmon_rs_cgroups_changed(void);
 /* Process context, after qmon_glue_kick(). */
 void qmon_rs_notify(void);
 

@@ -385,14 +385,16 @@ pub(crate) extern "C" fn qmon_rs_rq_complete(
     }
 }
 
-/// Run by the glue's work item after cgroups were created or removed.
+/// Run by the glue's work item after cgroups were created or removed, and
+/// again every 100 ms while it returns true: entries of removed cgroups
+/// wait to be freed.
 #[no_mangle]
-pub(crate) extern "C" fn qmon_rs_cgroups_changed() {
-    if let Some(m) = monitor() {
-        // Without memory for an entry, the cgroup is counted in its parent
-        // until the next update.
-        let _ = m.table.update();
-    }
+pub(crate) extern "C" fn qmon_rs_cgroups_changed() -> bool {
+    let Some(m) = monitor() else { return false };
+    // Without memory for an entry, the cgroup is counted in its parent
+    // until the next update.
+    let _ = m.table.update();
+    m.table.freeing()
 }
 
 /// Run by the glue's work item after a probe reached a count: notifies the
