@@ -360,21 +360,88 @@ impl<'a> IoTable<'a> {
 pub(crate) enum Verdict {
     /// No completion.
     Idle,
-    /// The 99th percentile is above the target.
+    /// The 99th percentile is above the target's [`aim`] ...
     Missed,
-    /// Met, but with less than a quarter of the target to spare.
+    /// ... by more than twice.
+    MissedFar,
+    /// Met, but with less than half of the target to spare.
     Met,
-    /// Met with room: the 99th percentile is at most 3/4 of the target.
+    /// Met with room: the 99th percentile is at most half the target.
     Room,
 }
 
-/// Judges the completions of one window (`hist`) against `target_us`.
+/// The latency a target is judged against: a fifth below it, so that the
+/// p99 over longer spans, which include the windows before a correction,
+/// stays within the target itself.
+pub(crate) fn aim(target_us: u64) -> u64 {
+    target_us - target_us / 5
+}
+
+/// Judges the completions `hist` against `target_us`: missed when the
+/// 99th percentile is above [`aim`] (far when above twice that), with room
+/// when it is at most half the target.
 pub(crate) fn judge(hist: &[u64], target_us: u64) -> Verdict {
     match percentile(hist, 990) {
         None => Verdict::Idle,
-        Some((lo, _)) if lo > target_us => Verdict::Missed,
-        Some((_, hi)) if hi <= target_us * 3 / 4 => Verdict::Room,
+        Some((lo, _)) if lo > 2 * aim(target_us) => Verdict::MissedFar,
+        Some((lo, _)) if lo > aim(target_us) => Verdict::Missed,
+        Some((_, hi)) if hi <= target_us / 2 => Verdict::Room,
         Some(_) => Verdict::Met,
+    }
+}
+
+/// Completions a verdict waits for: the 99th percentile of fewer is
+/// mostly noise (of 200, it is the third slowest).
+pub(crate) const MIN_SAMPLES: u64 = 200;
+/// Windows a verdict waits at most for them.
+pub(crate) const MAX_WINDOWS: u32 = 10;
+
+/// The completions of one cgroup on one device since its last verdict.
+#[derive(Clone)]
+pub(crate) struct Accum {
+    hist: [u64; NR_BUCKETS],
+    windows: u32,
+}
+
+impl Accum {
+    pub(crate) const fn new() -> Self {
+        Self {
+            hist: [0; NR_BUCKETS],
+            windows: 0,
+        }
+    }
+
+    /// Adds a window's completions (`window`); returns the verdict on
+    /// `target_us` once there are [`MIN_SAMPLES`] of them, or
+    /// [`MAX_WINDOWS`] windows went by, or the target is missed whatever
+    /// comes next (more than 1% of [`MIN_SAMPLES`] are late); `None` while
+    /// undecided. A window without completions and nothing pending is
+    /// [`Verdict::Idle`].
+    pub(crate) fn add(&mut self, window: &[u64], target_us: u64) -> Option<Verdict> {
+        let pending: u64 = self.hist.iter().sum();
+        let fresh: u64 = window.iter().sum();
+        if pending == 0 && fresh == 0 {
+            self.windows = 0;
+            return Some(Verdict::Idle);
+        }
+        for (h, w) in self.hist.iter_mut().zip(window.iter()) {
+            *h += w;
+        }
+        self.windows += 1;
+        let n = pending + fresh;
+        let late: u64 = self
+            .hist
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| bucket_bounds(*i).0 > aim(target_us))
+            .map(|(_, c)| c)
+            .sum();
+        if n >= MIN_SAMPLES || self.windows >= MAX_WINDOWS || late * 100 > MIN_SAMPLES {
+            let v = judge(&self.hist, target_us);
+            *self = Self::new();
+            return Some(v);
+        }
+        None
     }
 }
 
@@ -382,14 +449,18 @@ pub(crate) fn judge(hist: &[u64], target_us: u64) -> Verdict {
 /// concerns one less important cgroup.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Signal {
-    /// One of them missed its target.
+    /// One of them missed its target ...
     Missed,
+    /// ... by more than twice its aim.
+    MissedFar,
     /// All that did IO met their targets with room.
     Room,
     /// They met their targets, not all with room.
     Hold,
     /// None of them did any IO.
     Idle,
+    /// They did IO, but none has a verdict yet.
+    Wait,
 }
 
 /// The throttle's scale: the full rate a cgroup had when throttling began.
@@ -397,7 +468,7 @@ pub(crate) const FULL: u32 = 1024;
 /// The least share of its rate a throttled cgroup keeps.
 pub(crate) const MIN_SHARE: u32 = FULL / 16;
 /// What one step up gives back.
-const STEP_UP: u32 = FULL / 16;
+const STEP_UP: u32 = FULL / 32;
 /// Windows with room before a step up.
 const CALM_WINDOWS: u32 = 3;
 /// Windows with room before the ceiling is raised by a step.
@@ -428,8 +499,9 @@ pub(crate) struct Throttle {
 
 impl Throttle {
     /// Starts throttling a cgroup that did `bps` and `iops` in the window
-    /// in which a more important one missed its target: one step down.
-    pub(crate) fn start(bps: u64, iops: u64) -> Self {
+    /// in which a more important one missed its target (`far`: by more
+    /// than twice its aim): one step down.
+    pub(crate) fn start(bps: u64, iops: u64, far: bool) -> Self {
         let mut t = Self {
             base_bps: bps.max(1),
             base_iops: iops.max(1),
@@ -439,7 +511,11 @@ impl Throttle {
             idle: 0,
             probe: 0,
         };
-        t.step(Signal::Missed);
+        t.step(if far {
+            Signal::MissedFar
+        } else {
+            Signal::Missed
+        });
         t
     }
 
@@ -454,9 +530,11 @@ impl Throttle {
             self.idle = 0;
         }
         match signal {
-            Signal::Missed => {
+            Signal::Missed | Signal::MissedFar => {
+                // Far off: halve; near: an eighth down.
+                let keep = if signal == Signal::MissedFar { 4 } else { 7 };
                 self.ceiling = self.share;
-                self.share = (self.share * 3 / 4).max(MIN_SHARE);
+                self.share = (self.share * keep / 8).max(MIN_SHARE);
                 self.calm = 0;
                 self.probe = 0;
             }
@@ -477,6 +555,7 @@ impl Throttle {
                 }
             }
             Signal::Hold => self.calm = 0,
+            Signal::Wait => {}
             Signal::Idle => {
                 self.calm = 0;
                 self.idle += 1;
@@ -755,13 +834,50 @@ mod tests {
         let mut h = [0u64; NR_BUCKETS];
         assert_eq!(judge(&h, 1000), Verdict::Idle);
         h[bucket(500)] = 100;
-        assert_eq!(judge(&h, 1000), Verdict::Room);
+        // Bucket 448..511: room from a target of 1022.
+        assert_eq!(judge(&h, 1022), Verdict::Room);
+        assert_eq!(judge(&h, 1021), Verdict::Met);
         assert_eq!(judge(&h, 600), Verdict::Met);
-        assert_eq!(judge(&h, 400), Verdict::Missed);
-        // The bucket straddles the target: not a miss.
-        let (lo, _) = bucket_bounds(bucket(500));
-        assert_eq!(judge(&h, lo), Verdict::Met);
-        assert_eq!(judge(&h, lo - 1), Verdict::Missed);
+        assert_eq!(judge(&h, 500), Verdict::Missed);
+        assert_eq!(judge(&h, 250), Verdict::MissedFar);
+        // Missed when the whole bucket is above the aim, 4/5 of the
+        // target: 448 > aim(559) = 448 is not, 448 > aim(558) = 447 is.
+        assert_eq!(bucket_bounds(bucket(500)).0, 448);
+        assert_eq!(aim(559), 448);
+        assert_eq!(judge(&h, 559), Verdict::Met);
+        assert_eq!(judge(&h, 558), Verdict::Missed);
+    }
+
+    #[test]
+    fn verdicts_wait_for_enough_completions() {
+        let mut a = Accum::new();
+        let empty = [0u64; NR_BUCKETS];
+        assert_eq!(a.add(&empty, 1000), Some(Verdict::Idle));
+        let mut w = [0u64; NR_BUCKETS];
+        w[bucket(100)] = 99;
+        w[bucket(5000)] = 1;
+        // 100 completions, one late: not yet.
+        assert_eq!(a.add(&w, 1000), None);
+        // Nothing new: still pending, not idle.
+        assert_eq!(a.add(&empty, 1000), None);
+        // 200 with 2 late: the p99 is the third slowest, on time.
+        assert_eq!(a.add(&w, 1000), Some(Verdict::Room));
+        assert_eq!(a.add(&empty, 1000), Some(Verdict::Idle));
+        // Three late of the 200 to come: missed at once (far: 5 ms is
+        // more than twice the aim of 0.8 ms).
+        let mut late = [0u64; NR_BUCKETS];
+        late[bucket(5000)] = 3;
+        assert_eq!(a.add(&late, 1000), Some(Verdict::MissedFar));
+        late[bucket(5000)] = 0;
+        late[bucket(1000)] = 3;
+        assert_eq!(a.add(&late, 1000), Some(Verdict::Missed));
+        // A few completions: decided after MAX_WINDOWS windows.
+        let mut few = [0u64; NR_BUCKETS];
+        few[bucket(100)] = 1;
+        for _ in 0..MAX_WINDOWS - 1 {
+            assert_eq!(a.add(&few, 1000), None);
+        }
+        assert_eq!(a.add(&few, 1000), Some(Verdict::Room));
     }
 
     #[test]
@@ -829,10 +945,12 @@ mod tests {
 
     #[test]
     fn throttle_steps_down_on_misses_and_up_with_room() {
-        let mut t = Throttle::start(100 << 20, 1000);
-        assert_eq!(t.share(), FULL * 3 / 4);
+        let mut t = Throttle::start(100 << 20, 1000, false);
+        assert_eq!(t.share(), FULL * 7 / 8);
         assert!(t.step(Signal::Missed));
-        assert_eq!(t.share(), FULL * 9 / 16);
+        assert_eq!(t.share(), FULL * 49 / 64);
+        assert!(t.step(Signal::MissedFar));
+        assert_eq!(t.share(), FULL * 49 / 128);
         for _ in 0..20 {
             assert!(t.step(Signal::Missed));
         }
@@ -851,19 +969,23 @@ mod tests {
         }
         assert_eq!(t.share(), MIN_SHARE + STEP_UP);
         // Below a ceiling with room: a step every CALM_WINDOWS.
-        let mut t = Throttle::start(1 << 20, 100);
+        let mut t = Throttle::start(1 << 20, 100, true);
+        assert_eq!(t.share(), FULL / 2);
         t.step(Signal::Room);
         t.step(Signal::Room);
-        assert_eq!(t.share(), FULL * 3 / 4);
+        assert_eq!(t.share(), FULL / 2);
         t.step(Signal::Room);
-        assert_eq!(t.share(), FULL * 3 / 4 + STEP_UP);
+        assert_eq!(t.share(), FULL / 2 + STEP_UP);
         t.step(Signal::Hold);
+        let before = t;
+        t.step(Signal::Wait);
+        assert_eq!(t, before);
         assert!(t.step(Signal::Missed));
     }
 
     #[test]
     fn throttle_probes_upwards_and_lets_go() {
-        let mut t = Throttle::start(1 << 20, 100);
+        let mut t = Throttle::start(1 << 20, 100, false);
         let mut windows = 0;
         while t.step(Signal::Room) {
             windows += 1;
@@ -874,9 +996,9 @@ mod tests {
 
     #[test]
     fn throttle_releases_fast_when_important_io_stops() {
-        let mut t = Throttle::start(1 << 20, 100);
+        let mut t = Throttle::start(1 << 20, 100, true);
         for _ in 0..10 {
-            t.step(Signal::Missed);
+            t.step(Signal::MissedFar);
         }
         let mut windows = 0;
         while t.step(Signal::Idle) {
@@ -885,12 +1007,12 @@ mod tests {
         // Two idle windows of grace, then doubling from 1/16.
         assert_eq!(windows, IDLE_WINDOWS as usize - 1 + 4 - 1);
         // Idle windows interrupted by IO start over.
-        let mut t = Throttle::start(1 << 20, 100);
+        let mut t = Throttle::start(1 << 20, 100, false);
         t.step(Signal::Idle);
         t.step(Signal::Idle);
         t.step(Signal::Hold);
         t.step(Signal::Idle);
-        assert_eq!(t.share(), FULL * 3 / 4);
+        assert_eq!(t.share(), FULL * 7 / 8);
     }
 
     #[test]

@@ -4,25 +4,26 @@
 //!
 //! While `io_qos` is 1, a probe on the block layer's request completions
 //! counts per (cgroup, device) completions, bytes and a latency histogram
-//! ([`IoTable`]). Every worker pass (a window of about 100 ms) each cgroup
-//! with a `rue.io.latency_target_us` is judged on each device by the 99th
-//! percentile of the window's completions of its subtree ([`judge`]). On a
-//! device where a target was missed, the cgroups of numerically larger
-//! effective priority that did IO there are throttled through their
-//! `io.max` (reads and writes, bytes and IOs per second, to a share of the
-//! rates they had when throttling began): a step down for every window with
-//! a miss, a step up after windows with room, and let go quickly once no
-//! more important cgroup does IO there ([`Throttle`]). Cgroups of effective
-//! priority 7 get the `idle` `io.prio.class`.
+//! ([`IoTable`]). Every worker pass (a window of about 100 ms) the
+//! completions of the subtree of each cgroup with a
+//! `rue.io.latency_target_us` are added up per device until they are
+//! enough for a verdict on their 99th percentile ([`Accum`]). On a device
+//! where a target was missed, the cgroups of numerically larger effective
+//! priority that did IO there are throttled through their `io.max` (reads
+//! and writes, bytes and IOs per second, to a share of the rates they had
+//! when throttling began): a step down for every miss, a step up after
+//! verdicts with room, and let go quickly once no more important cgroup
+//! does IO there ([`Throttle`]). Cgroups of effective priority 7 get the
+//! `idle` `io.prio.class`.
 //!
 //! Every value rue writes is read first and put back when rue lets go,
-//! when `io_qos` goes to 0 (by the worker, woken at once) and on unload; when a user changed the value
-//! meanwhile, the user's value is what stays (and, while rue throttles,
-//! the tighter of the two applies).
+//! when `io_qos` goes to 0 (by the worker, woken at once) and on unload;
+//! when a user changed the value meanwhile, the user's value is what stays
+//! (and, while rue throttles, the tighter of the two applies).
 
 use crate::cgroup::Cgroup;
 use crate::iolat::{
-    self, judge, Counts, IoMax, IoTable, Signal, Slot, StatLine, Throttle, Verdict, NR_BUCKETS,
+    self, Accum, Counts, IoMax, IoTable, Signal, Slot, StatLine, Throttle, Verdict, NR_BUCKETS,
 };
 use crate::memqos;
 use crate::settings::Entry;
@@ -126,6 +127,9 @@ struct State {
     last_ns: u64,
     passes: u64,
     records: KVec<Record>,
+    /// The completions of each (cgroup with a target, device) since its
+    /// last verdict.
+    accums: KVec<(u64, u32, Accum)>,
 }
 
 /// The IO controller: the table the probe fills and the state of the
@@ -282,10 +286,18 @@ struct Active {
 #[derive(Default)]
 struct DeviceVerdicts {
     /// The most important (smallest) effective priority that missed its
-    /// target; that did IO; that did IO without room to spare.
+    /// target; that did IO lately; that has a verdict in this window; that
+    /// met its target without room to spare.
     missed: Option<u32>,
+    /// ... that missed it by more than twice its aim.
+    missed_far: Option<u32>,
     active: Option<u32>,
+    decided: Option<u32>,
     tight: Option<u32>,
+}
+
+fn missed(s: Signal) -> bool {
+    matches!(s, Signal::Missed | Signal::MissedFar)
 }
 
 fn min_opt(a: Option<u32>, b: u32) -> Option<u32> {
@@ -295,10 +307,14 @@ fn min_opt(a: Option<u32>, b: u32) -> Option<u32> {
 impl DeviceVerdicts {
     /// The signal for a cgroup of effective priority `p`.
     fn signal(&self, p: u32) -> Signal {
-        if self.missed.is_some_and(|m| p > m) {
+        if self.missed_far.is_some_and(|m| p > m) {
+            Signal::MissedFar
+        } else if self.missed.is_some_and(|m| p > m) {
             Signal::Missed
         } else if self.active.map_or(true, |a| p <= a) {
             Signal::Idle
+        } else if self.decided.map_or(true, |d| p <= d) {
+            Signal::Wait
         } else if self.tight.is_some_and(|t| t < p) {
             Signal::Hold
         } else {
@@ -315,6 +331,7 @@ impl IoQos {
             last_ns: 0,
             passes: 0,
             records: KVec::new(),
+            accums: KVec::new(),
         };
         Ok(try_pin_init!(Self {
             slots: zeroed_slots(NR_SLOTS)?,
@@ -443,6 +460,19 @@ impl IoQos {
         }
         if sweep {
             self.sweep(st);
+            // Accumulations of cgroups that no longer have a target.
+            let mut k = 0;
+            while k < st.accums.len() {
+                let id = st.accums[k].0;
+                if entries
+                    .iter()
+                    .any(|e| e.id == id && !e.io_targets.is_empty())
+                {
+                    k += 1;
+                } else {
+                    vecutil::swap_remove(&mut st.accums, k);
+                }
+            }
         }
         if first {
             return Ok(true);
@@ -498,18 +528,36 @@ impl IoQos {
                 }
             }
             let p = l.priority;
-            match judge(&hist, u64::from(us)) {
-                Verdict::Idle => continue,
-                Verdict::Missed => {
+            let k = match st
+                .accums
+                .iter()
+                .position(|(id, d, _)| *id == l.id() && *d == dev)
+            {
+                Some(k) => k,
+                None => {
+                    st.accums.push((l.id(), dev, Accum::new()), GFP_KERNEL)?;
+                    st.accums.len() - 1
+                }
+            };
+            let verdict = st.accums[k].2.add(&hist, u64::from(us));
+            if verdict != Some(Verdict::Idle) {
+                v.active = min_opt(v.active, p);
+            }
+            match verdict {
+                None | Some(Verdict::Idle) => continue,
+                Some(vd @ (Verdict::Missed | Verdict::MissedFar)) => {
+                    if vd == Verdict::MissedFar {
+                        v.missed_far = min_opt(v.missed_far, p);
+                    }
                     v.missed = min_opt(v.missed, p);
                     v.tight = min_opt(v.tight, p);
                     let i = find_or_add(&mut st.records, l.id(), dev)?;
                     st.records[i].missed += 1;
                 }
-                Verdict::Met => v.tight = min_opt(v.tight, p),
-                Verdict::Room => {}
+                Some(Verdict::Met) => v.tight = min_opt(v.tight, p),
+                Some(Verdict::Room) => {}
             }
-            v.active = min_opt(v.active, p);
+            v.decided = min_opt(v.decided, p);
         }
 
         // The cgroups with IO here, each once, with the window's rates.
@@ -533,13 +581,18 @@ impl IoQos {
             let signal = v.signal(a.lineage.priority);
             let i = match find(&st.records, id, dev) {
                 Some(i) => i,
-                None if signal == Signal::Missed => find_or_add(&mut st.records, id, dev)?,
+                None if missed(signal) => find_or_add(&mut st.records, id, dev)?,
                 None => continue,
             };
             let r = &mut st.records[i];
-            if r.throttle.is_none() && signal == Signal::Missed {
+            if r.throttle.is_none() && missed(signal) {
                 let rate = |n: u64| n.saturating_mul(1_000_000_000) / elapsed;
-                r.throttle = Some(Throttle::start(rate(w.total_bytes()), rate(w.total_ios())));
+                let far = signal == Signal::MissedFar;
+                r.throttle = Some(Throttle::start(
+                    rate(w.total_bytes()),
+                    rate(w.total_ios()),
+                    far,
+                ));
                 Self::move_throttle(r, None, elapsed);
             } else if r.throttle.is_some() {
                 Self::move_throttle(r, Some(signal), elapsed);

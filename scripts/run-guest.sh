@@ -42,7 +42,7 @@ mkdir -p "$gdir"
 initrd=$gdir/initramfs-$mode.cpio.gz
 "$RFL_TOP/scripts/build-initramfs.sh" "$arch" "$mods" "$kdir" "$initrd" "$mode"
 
-[ "$variant" = debug ] && default_timeout=600 || default_timeout=300
+[ "$variant" = debug ] && default_timeout=1200 || default_timeout=600
 boot_timeout=${BOOT_TIMEOUT:-$default_timeout}
 cmdline="rfl.mode=$mode panic=-1 TEST_TIMEOUT=${TEST_TIMEOUT:-120}"
 [ -z "${RFL_ONLY:-}" ] || cmdline="$cmdline rfl.only=$RFL_ONLY"
