@@ -21,11 +21,12 @@ done
 n=$(echo "$tests" | wc -l)
 
 # kmemleak (debug kernels): forget what boot left, so that the final scan
-# reports only what the tests leaked.
+# (t-90) reports only what the tests leaked, and scan only then.
 K=/sys/kernel/debug/kmemleak
 if [ -e $K ]; then
 	echo scan > $K
 	echo clear > $K
+	echo scan=off > $K
 fi
 
 # The console is quiet during tests (see /init), so the kernel log goes to
