@@ -14,15 +14,9 @@
 say() { echo "bench: $*"; }
 M=1048576
 
-load cgroupfs
+setup_cgroupfs
 load rue
-enable_controllers ""
-mkdir -p $CG/b
-enable_controllers b
-mkdir -p $CG/b/hi $CG/b/lo
-mkdir -p /tmp/cgv
-mount -t cgroupfs cgroupfs /tmp/cgv
-echo 7 > /tmp/cgv/cgroup/b/lo/rue.priority
+rue_pair b
 echo 20 > /sys/module/rue/parameters/prio_reclaim_ratio
 insmod $MODDIR/null_blk.ko nr_devices=1 gb=2 irqmode=2 completion_nsec=1000000 ||
 	{ say "FAIL null_blk"; exit 1; }
@@ -61,5 +55,5 @@ say "target: rue time/alone <= 1.11 (>= 90% of alone's throughput), below off an
 echo 0 > /sys/module/rue/parameters/memory_qos
 exec 3<&-
 rmmod null_blk
-umount /tmp/cgv
+umount $V
 rmdir $CG/b/hi $CG/b/lo $CG/b

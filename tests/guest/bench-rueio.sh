@@ -16,16 +16,10 @@ say() { echo "bench: $*"; }
 M=1048576
 SECS=6
 
-load cgroupfs
+setup_cgroupfs
 load rue
-enable_controllers ""
-mkdir -p $CG/b
-enable_controllers b
-mkdir -p $CG/b/hi $CG/b/lo
-mkdir -p /tmp/cgv
-mount -t cgroupfs cgroupfs /tmp/cgv
-S=/tmp/cgv/cgroup
-echo 7 > $S/b/lo/rue.priority
+rue_pair b
+S=$V/cgroup
 insmod $MODDIR/null_blk.ko nr_devices=1 gb=1 irqmode=2 completion_nsec=500000 \
 	mbps=40 no_sched=1 || { say "FAIL null_blk"; exit 1; }
 DEV=$(cat /sys/block/nullb0/dev)
@@ -71,5 +65,5 @@ for s in off rue iolat; do
 done
 say "target: rue p99/alone <= 1.5 and below iolat's, rue writer/alone >= 0.5"
 rmmod null_blk
-umount /tmp/cgv
+umount $V
 rmdir $CG/b/hi $CG/b/lo $CG/b

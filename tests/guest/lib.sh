@@ -81,6 +81,15 @@ setup_cgroupfs() {
 	enable_controllers ""
 }
 
+# rue_pair NAME: with cgroupfs mounted at $V and rue loaded, the cgroups
+# NAME/hi (priority 0) and NAME/lo (priority 7), every controller enabled.
+rue_pair() {
+	mkdir -p "$CG/$1"
+	enable_controllers "$1"
+	mkdir -p "$CG/$1/hi" "$CG/$1/lo"
+	echo 7 > "$V/cgroup/$1/lo/rue.priority" || fail "priority 7 for $1/lo"
+}
+
 # enable_controllers CGROUP: enable every controller for CGROUP's children.
 enable_controllers() {
 	echo "+cpuset +cpu +io +memory +pids" > "$CG/$1/cgroup.subtree_control"

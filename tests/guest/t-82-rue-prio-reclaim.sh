@@ -10,10 +10,7 @@ load rue
 S=$V/cgroup
 P=/sys/module/rue/parameters
 M=1048576
-mkdir -p $CG/p
-enable_controllers p
-mkdir -p $CG/p/hi $CG/p/lo
-echo 7 > $S/p/lo/rue.priority || fail "priority 7"
+rue_pair p
 echo 20 > $P/prio_reclaim_ratio
 echo 1 > $P/memory_qos
 

@@ -13,10 +13,7 @@ load rue
 S=$V/cgroup
 P=/sys/module/rue/parameters
 M=1048576
-mkdir -p $CG/io
-enable_controllers io
-mkdir -p $CG/io/hi $CG/io/lo
-echo 7 > $S/io/lo/rue.priority || fail "priority 7"
+rue_pair io
 
 insmod $MODDIR/null_blk.ko nr_devices=1 gb=1 irqmode=2 completion_nsec=500000 \
 	mbps=40 no_sched=1 || fail "null_blk"
