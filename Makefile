@@ -6,12 +6,16 @@
 #   make KDIR=... modules_install [INSTALL_MOD_PATH=...]
 #   make KDIR=<tree> deb [ARCH=...]   Debian packages of the modules (binary
 #                  for that kernel, and DKMS), in build/packages
+#   make KDIR=<tree> rpm [ARCH=...]   RPM kmod package for that kernel and the
+#                  source tarball with its spec, in build/packages
 #   make KDIR=<build tree> rust-headers DESTDIR=<headers dir>
 #                  add the Rust metadata a headers directory lacks
 #   make demo      boot x86_64 QEMU with the modules and show them working
 #   make check     everything: toolchain, host unit tests, kernels, modules,
 #                  guest tests on x86_64, arm64 and the x86_64 debug kernel
 #   make shell     interactive x86_64 QEMU shell with the modules loaded
+#   make check-packages  the install-and-boot test of the packages on
+#                  x86_64 and arm64 (make check does x86_64)
 #   make bench     benchmarks in the x86_64 guest (cgroupfs vs /proc vs LXCFS,
 #                  qmon's probe cost, rue's protection of a working set)
 #
@@ -30,7 +34,7 @@ export PATH := /usr/lib/llvm-19/bin:$(PATH)
 KMAKE = $(MAKE) -C $(KDIR) M=$(CURDIR) ARCH=$(ARCH) LLVM=$(LLVM) \
 	RUSTC=$(RUSTC) BINDGEN=$(BINDGEN) CLIPPY_DRIVER=$(CLIPPY_DRIVER)
 
-.PHONY: all modules modules_install rust-headers deb clean kdir-check demo shell bench check test host-test
+.PHONY: all modules modules_install rust-headers deb rpm clean kdir-check demo shell bench check test check-packages host-test
 
 all: modules
 
@@ -54,6 +58,9 @@ modules_install: kdir-check
 
 deb: kdir-check
 	scripts/build-deb.sh $(KDIR) $(ARCH) build/packages
+
+rpm: kdir-check
+	scripts/build-rpm.sh $(KDIR) $(ARCH) build/packages
 
 rust-headers: kdir-check
 	@test -n "$(DESTDIR)" || { echo "error: DESTDIR (the headers directory) is not set" >&2; exit 1; }
@@ -79,3 +86,7 @@ host-test:
 
 check test:
 	scripts/check.sh
+
+check-packages:
+	scripts/test-packages.sh x86_64
+	scripts/test-packages.sh arm64

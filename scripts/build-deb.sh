@@ -49,7 +49,7 @@ make -C "$kdir" M="$src" ARCH="$arch" LLVM=1 INSTALL_MOD_PATH="$root" \
 	INSTALL_MOD_DIR=updates/rfl-cloudnative DEPMOD=true modules_install >>"$work/build.log" 2>&1 ||
 	{ cat "$work/build.log" >&2; die "modules_install failed"; }
 # The sample is not part of the package.
-find "$root" -name 'cgroup_hello.ko*' -delete
+rm -rf "$root/lib/modules/$kver/updates/rfl-cloudnative/samples"
 rm -f "$root/lib/modules/$kver"/modules.*
 doc=$root/usr/share/doc/$pkg
 mkdir -p "$doc/examples" "$root/DEBIAN"
@@ -72,7 +72,7 @@ cat >"$root/DEBIAN/control" <<-EOT
 	Version: $version
 	Architecture: $debarch
 	Maintainer: The rfl-cloudnative authors <rfl-cloudnative@localhost>
-	Depends: kmod
+	Depends: kmod, linux-image-$kver | linux-image-$kver-unsigned
 	Section: kernel
 	Priority: optional
 	Description: cloud-native kernel modules (cgroupfs, qmon, rue) for Linux $kver
@@ -90,7 +90,7 @@ echo "$outdir/${pkg}_${version}_$debarch.deb"
 if [ -f "$kdir/rust/libkernel.rmeta" ]; then
 	meta=linux-rust-metadata-$kver
 	mroot=$work/$meta
-	"$RFL_TOP/scripts/rust-headers.sh" "$kdir" "$mroot/usr/src/linux-headers-$kver" >/dev/null
+	"$RFL_TOP/scripts/rust-headers.sh" --rust-only "$kdir" "$mroot/usr/src/linux-headers-$kver" >/dev/null
 	mkdir -p "$mroot/DEBIAN"
 	rustc_text=$(sed -n 's/^CONFIG_RUSTC_VERSION_TEXT=//p' "$kdir/include/config/auto.conf" | tr -d '"')
 	cat >"$mroot/DEBIAN/control" <<-EOT
@@ -101,9 +101,9 @@ if [ -f "$kdir/rust/libkernel.rmeta" ]; then
 		Section: kernel
 		Priority: optional
 		Description: Rust build metadata of Linux $kver, for its headers
-		 The .rmeta files of the kernel's Rust crates, its proc-macro library and
-		 target spec, installed into /usr/src/linux-headers-$kver so that
-		 out-of-tree Rust modules build against the headers. Built by
+		 The .rmeta files of the kernel's Rust crates and its proc-macro library,
+		 installed into /usr/src/linux-headers-$kver so that out-of-tree Rust
+		 modules build against the headers. Built by
 		 $rustc_text; modules must be built with the same rustc.
 	EOT
 	dpkg-deb --root-owner-group -Zxz --build "$mroot" "$outdir/${meta}_${version}_$debarch.deb" >/dev/null

@@ -5,9 +5,10 @@
 # tooling, kernels, module builds (W=1, clippy, modules_install) and the
 # guest suite on x86_64, arm64 and the x86_64 debug kernel (KASAN, lockdep,
 # kmemleak), once more on x86_64 with the modules built against a headers
-# directory plus scripts/rust-headers.sh, and once with the modules
-# installed from their Debian package (scripts/test-packages.sh). Prints one summary line per part and a total; exits non-zero if
-# anything failed.
+# directory plus scripts/rust-headers.sh, and the install-and-boot test of
+# the kernel's and the modules' Debian, DKMS and RPM packages
+# (scripts/test-packages.sh). Prints one summary line per part and a total;
+# exits non-zero if anything failed.
 #
 # Usage: scripts/check.sh [TARGET...]
 #   TARGET is ARCH-VARIANT: x86_64-release, arm64-release, x86_64-debug
@@ -72,8 +73,8 @@ case " ${targets[*]} " in
 	out=$("$RFL_TOP/scripts/test-headers.sh" x86_64 release)
 	echo "$out"
 	add_counts x86_64-headers "$(tail -n 1 <<<"$out")"
-	log "x86_64-packages: Debian packages installed into a root that boots"
-	out=$("$RFL_TOP/scripts/test-packages.sh")
+	log "x86_64-packages: deb, DKMS and rpm packages installed into roots that boot"
+	out=$("$RFL_TOP/scripts/test-packages.sh" x86_64)
 	echo "$out"
 	add_counts x86_64-packages "$(tail -n 1 <<<"$out")"
 	;;

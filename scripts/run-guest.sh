@@ -20,7 +20,9 @@
 # QEMU_SMP (virtual CPUs, 4), QEMU_MEM (MiB, 1024), RFL_MODS (a directory of
 # modules built elsewhere to use instead of building them), RFL_TAG (a word
 # added to the run's name and log, e.g. "headers"), RFL_EXTRA_ROOT (a tree
-# added to the guest's root, e.g. installed packages), RFL_ONLY (run only
+# added to the guest's root, e.g. installed packages), RFL_KERNEL (a kernel
+# image to boot instead of the build tree's, e.g. one installed from a
+# package; it must be the same kernel release), RFL_ONLY (run only
 # the tests whose names contain one of these comma-separated words, e.g.
 # "qmon,params").
 
@@ -54,12 +56,12 @@ qemu=(-accel tcg -m "${QEMU_MEM:-1024}" -smp "${QEMU_SMP:-4}" -nographic -no-reb
 	-initrd "$initrd")
 case $arch in
 x86_64)
-	qemu=(qemu-system-x86_64 "${qemu[@]}" -kernel "$kdir/arch/x86/boot/bzImage"
+	qemu=(qemu-system-x86_64 "${qemu[@]}" -kernel "${RFL_KERNEL:-$kdir/arch/x86/boot/bzImage}"
 		-append "console=ttyS0 $cmdline")
 	;;
 arm64)
 	qemu=(qemu-system-aarch64 -M virt -cpu cortex-a72 "${qemu[@]}"
-		-kernel "$kdir/arch/arm64/boot/Image" -append "console=ttyAMA0 $cmdline")
+		-kernel "${RFL_KERNEL:-$kdir/arch/arm64/boot/Image}" -append "console=ttyAMA0 $cmdline")
 	;;
 esac
 

@@ -15,16 +15,22 @@
 #                             built-in target)
 #
 # include/generated/rustc_cfg, which the build also reads, is already part
-# of the ordinary headers. The metadata is only usable with the exact rustc
-# version the kernel was built with (CONFIG_RUSTC_VERSION_TEXT).
+# of the ordinary headers, and so is scripts/target.json in headers made by
+# install-extmod-build (the kernel's bindeb-pkg and binrpm-pkg headers), which
+# copies every file of scripts/. The metadata is only usable with the exact
+# rustc version the kernel was built with (CONFIG_RUSTC_VERSION_TEXT).
 #
-# Usage: scripts/rust-headers.sh KDIR DESTDIR
+# Usage: scripts/rust-headers.sh [--rust-only] KDIR DESTDIR
+#   --rust-only   only rust/: what the metadata packages ship, beside a
+#                 headers package that owns scripts/target.json
 
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-kdir=${1:?usage: rust-headers.sh KDIR DESTDIR}
-dest=${2:?usage: rust-headers.sh KDIR DESTDIR}
+rust_only=0
+[ "${1:-}" = --rust-only ] && { rust_only=1; shift; }
+kdir=${1:?usage: rust-headers.sh [--rust-only] KDIR DESTDIR}
+dest=${2:?usage: rust-headers.sh [--rust-only] KDIR DESTDIR}
 
 grep -qx 'CONFIG_RUST=y' "$kdir/include/config/auto.conf" 2>/dev/null ||
 	die "$kdir is not a configured kernel tree with CONFIG_RUST=y"
@@ -34,10 +40,10 @@ files=(rust/libmacros.so)
 for f in "$kdir"/rust/*.rmeta; do
 	files+=("rust/$(basename "$f")")
 done
-[ -f "$kdir/scripts/target.json" ] && files+=(scripts/target.json)
+[ $rust_only -eq 0 ] && [ -f "$kdir/scripts/target.json" ] && files+=(scripts/target.json)
 
-mkdir -p "$dest/rust" "$dest/scripts"
 for f in "${files[@]}"; do
+	mkdir -p "$dest/$(dirname "$f")"
 	cp "$kdir/$f" "$dest/$f"
 	echo "$f"
 done

@@ -19,12 +19,16 @@ DEB_PKGS=(
 	linux-source-6.12
 	rustc-web rust-web-src rust-web-clippy rustfmt-web
 	clang-19 lld-19 llvm-19 libclang-19-dev
-	bc flex bison libelf-dev libssl-dev cpio xz-utils kmod make rsync
+	bc flex bison libelf-dev libssl-dev openssl cpio xz-utils kmod make rsync
 	busybox-static
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross
 	qemu-system-x86 qemu-system-arm
 	lxcfs
+	debhelper rpm dkms
 )
+# Packaging tools, installed without their recommendations: dkms would
+# pull in the distro's own kernel headers.
+NORECOMMENDS=(debhelper rpm dkms)
 BINDGEN_VERSION=0.69.5
 
 missing_pkgs() {
@@ -75,13 +79,17 @@ install_debs() {
 		die "apt-get not found: install these Debian packages by hand: ${miss[*]}"
 	[ "$(id -u)" -eq 0 ] ||
 		die "not root: run as root, or install these Debian packages: ${miss[*]}"
+	local norec=()
 	for p in "${miss[@]}"; do
+		case " ${NORECOMMENDS[*]} " in *" $p "*) norec+=("$p"); continue ;; esac
 		case $p in qemu-*) qemu+=("$p") ;; *) rest+=("$p") ;; esac
 	done
 	log "installing Debian packages: ${miss[*]}"
 	apt-get "${APT_LOCK[@]}" update -q >/dev/null
 	[ ${#rest[@]} -eq 0 ] || apt_install "${rest[@]}" ||
 		die "apt-get could not install: ${rest[*]}"
+	[ ${#norec[@]} -eq 0 ] || apt_install --no-install-recommends "${norec[@]}" ||
+		die "apt-get could not install: ${norec[*]}"
 	[ ${#qemu[@]} -eq 0 ] && return 0
 	apt_install "${qemu[@]}" 2>/dev/null && return 0
 	# Some images carry qemu-utils from bookworm-backports, which breaks the

@@ -1,16 +1,34 @@
 # SPDX-License-Identifier: GPL-2.0
-# When the guest's root has the modules installed from the Debian package
-# (scripts/test-packages.sh), modprobe loads each by name through the
-# modules.dep that depmod made, with its parameters from modprobe options.
+# When the guest's root has the modules installed from a package
+# (scripts/test-packages.sh: Debian, DKMS or RPM), modprobe loads each by
+# name through the modules.dep that depmod made, with its parameters from
+# modprobe options. /etc/rfl-packages says where the package put them and
+# who signed them: with the kernel's own key nothing taints the kernel,
+# with another key (DKMS's) they load and taint it 'E'.
 . /tests/lib.sh
 
 dir=/lib/modules/$(uname -r)
-[ -f $dir/modules.dep ] || skip "no installed modules in this guest"
-grep -q 'updates/rfl-cloudnative/cgroupfs/cgroupfs.ko' $dir/modules.dep || fail "cgroupfs not in modules.dep"
+[ -f $dir/modules.dep ] && [ -f /etc/rfl-packages ] || skip "no installed modules in this guest"
+. /etc/rfl-packages # moddir=, signer=kernel|other
+grep -q "^$moddir/cgroupfs/cgroupfs.ko:" $dir/modules.dep ||
+	grep -q "^$moddir/cgroupfs.ko:" $dir/modules.dep || fail "cgroupfs not in modules.dep under $moddir"
+tainted_before=$(cat /proc/sys/kernel/tainted)
+[ $((tainted_before & 8192)) -eq 0 ] || fail "kernel already tainted by an unsigned module"
 for m in cgroupfs qmon rue; do
 	modprobe $m || fail "modprobe $m"
 	[ -d /sys/module/$m ] || fail "$m not loaded by modprobe"
 done
+unsigned_taint=$(($(cat /proc/sys/kernel/tainted) & 8192))
+case $signer in
+kernel)
+	expect_eq "unsigned-module taint after loading modules signed by the kernel's key" "$unsigned_taint" 0
+	dmesg | grep -q 'module verification failed' && fail "the kernel did not verify a signature"
+	;;
+other)
+	[ "$unsigned_taint" -ne 0 ] || fail "modules signed by an unknown key did not taint the kernel"
+	echo "ok: modules signed by a key the kernel does not know load and taint it 'E'"
+	;;
+esac
 expect_eq "version" "$(cat /sys/module/rue/version)" "$(cat /tests/VERSION)"
 # remove M...: modprobe -r each still loaded. busybox's also removes the
 # dependencies the module leaves unused, and fails when one of them is
