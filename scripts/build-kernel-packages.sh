@@ -62,11 +62,15 @@ deb)
 	# dh_builddeb writes into the parent of the build tree; take what it
 	# made from there.
 	parent=$(dirname "$kdir")
+	rm -f "$parent"/*_"$kver"-1_*.deb # left by an interrupted run
 	ls "$parent" >"$work/before"
 	log "making Debian packages of $name"
 	# shellcheck disable=SC2046
-	(cd "$kdir" && KDEB_COMPRESS=xz make -f debian/rules -f "$work/no-build.mk" $(kmake_vars "$arch") \
-		binary-arch) >>"$out/build.log" 2>&1 || die "the kernel's debian/rules failed (log: $out/build.log)"
+	# dpkg-architecture -c: the DEB_* environment dpkg-buildpackage would
+	# set, which dh_listpackages needs to pick a foreign architecture's
+	# packages.
+	(cd "$kdir" && KDEB_COMPRESS=xz dpkg-architecture -a"$(cat debian/arch)" -c \
+		make -f debian/rules -f "$work/no-build.mk" $(kmake_vars "$arch") binary-arch) >>"$out/build.log" 2>&1 || die "the kernel's debian/rules failed (log: $out/build.log)"
 	ls "$parent" | comm -13 "$work/before" - | while read -r f; do
 		mv "$parent/$f" "$out/"
 	done

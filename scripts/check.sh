@@ -79,6 +79,14 @@ case " ${targets[*]} " in
 	add_counts x86_64-packages "$(tail -n 1 <<<"$out")"
 	;;
 esac
+case " ${targets[*]} " in
+*" arm64-release "*)
+	log "arm64-packages: deb and rpm packages installed into roots that boot"
+	out=$("$RFL_TOP/scripts/test-packages.sh" arm64)
+	echo "$out"
+	add_counts arm64-packages "$(tail -n 1 <<<"$out")"
+	;;
+esac
 
 echo
 echo "== Summary"

@@ -64,6 +64,17 @@ install_arm64_busybox() {
 	mv "$RFL_CACHE/busybox-arm64.tmp" "$RFL_CACHE/busybox-arm64"
 }
 
+# The arm64 kernel headers package rebuilds the kernel's host programs for
+# arm64 (its sign-file links libcrypto): the arm64 OpenSSL headers.
+ARM64_DEV=libssl-dev:arm64
+install_arm64_dev() {
+	dpkg-query -W -f='${Status}\n' "$ARM64_DEV" 2>/dev/null | grep -q '^install ok installed$' && return 0
+	dpkg --print-foreign-architectures | grep -qx arm64 || dpkg --add-architecture arm64
+	log "installing Debian packages: $ARM64_DEV"
+	apt-get "${APT_LOCK[@]}" update -q >/dev/null
+	apt_install --no-install-recommends "$ARM64_DEV" || die "apt-get could not install: $ARM64_DEV"
+}
+
 # Wait for a dpkg lock held by e.g. unattended-upgrades after boot.
 APT_LOCK=(-o DPkg::Lock::Timeout=600)
 
@@ -124,11 +135,14 @@ if [ $check_only -eq 1 ]; then
 	[ -z "$miss" ] || die "missing Debian packages: $miss(run scripts/setup-toolchain.sh)"
 	[ -x "$BINDGEN" ] || die "missing $BINDGEN (run scripts/setup-toolchain.sh)"
 	[ -x "$(arm64_busybox)" ] || die "missing arm64 busybox (run scripts/setup-toolchain.sh)"
+	dpkg-query -W -f='${Status}\n' "$ARM64_DEV" 2>/dev/null | grep -q '^install ok installed$' ||
+		die "missing Debian package $ARM64_DEV (run scripts/setup-toolchain.sh)"
 else
 	mkdir -p "$RFL_CACHE"
 	install_debs
 	install_bindgen
 	install_arm64_busybox
+	install_arm64_dev
 fi
 
 # The kernel's own check, run against a scratch copy of its Makefiles is

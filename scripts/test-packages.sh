@@ -144,16 +144,23 @@ if want deb; then
 	ok "installed modules: depmod, modinfo, signed with the kernel's key ($signer)"
 
 	# The packaged headers plus the metadata build the modules (W=1, no
-	# warnings); the headers alone refuse with one message.
+	# warnings). A foreign architecture's headers package carries host
+	# programs for that architecture (fixdep, modpost): checked by type.
 	hdrs=$root/usr/src/linux-headers-$kver
-	src=$out/deb-src
-	mkdir -p "$src"
-	(cd "$RFL_TOP" && cp -r Makefile Kbuild VERSION common cgroupfs qmon rue samples "$src/")
-	make -C "$src" KDIR="$hdrs" ARCH="$arch" W=1 modules >"$out/deb-headers-build.log" 2>&1 ||
-		die "module build against linux-headers + metadata failed (log: $out/deb-headers-build.log)"
-	! grep -iE '(^|[^_])warning[:[]' "$out/deb-headers-build.log" >&2 ||
-		die "warnings building against the packaged headers (log: $out/deb-headers-build.log)"
-	ok "linux-headers-$kver plus linux-rust-metadata-$kver build the modules without a warning"
+	if [ $native -eq 1 ]; then
+		src=$out/deb-src
+		mkdir -p "$src"
+		(cd "$RFL_TOP" && cp -r Makefile Kbuild VERSION common cgroupfs qmon rue samples "$src/")
+		make -C "$src" KDIR="$hdrs" ARCH="$arch" W=1 modules >"$out/deb-headers-build.log" 2>&1 ||
+			die "module build against linux-headers + metadata failed (log: $out/deb-headers-build.log)"
+		! grep -iE '(^|[^_])warning[:[]' "$out/deb-headers-build.log" >&2 ||
+			die "warnings building against the packaged headers (log: $out/deb-headers-build.log)"
+		ok "linux-headers-$kver plus linux-rust-metadata-$kver build the modules without a warning"
+	else
+		file -b "$hdrs/scripts/mod/modpost" | grep -q 'ARM aarch64' ||
+			die "the arm64 headers package's modpost is not an arm64 program: $(file -b "$hdrs/scripts/mod/modpost")"
+		ok "linux-headers-$kver carries arm64 host programs, for building on arm64"
+	fi
 
 	rfl_packages "$root" updates/rfl-cloudnative kernel
 	if [ $native -eq 1 ]; then
