@@ -23,6 +23,7 @@
 
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/package/lib.sh"
 
 kdir=${1:?usage: build-deb.sh KDIR ARCH OUTDIR}
 arch=$(kernel_arch "${2:?usage: build-deb.sh KDIR ARCH OUTDIR}")
@@ -30,7 +31,7 @@ outdir=${3:?usage: build-deb.sh KDIR ARCH OUTDIR}
 command -v dpkg-deb >/dev/null || die "dpkg-deb not found (package dpkg)"
 kver=$(cat "$kdir/include/config/kernel.release")
 version=$(cat "$RFL_TOP/VERSION")
-case $arch in x86_64) debarch=amd64 ;; arm64) debarch=arm64 ;; esac
+debarch=$(pkg_arch "$arch" deb)
 mkdir -p "$outdir"
 outdir=$(cd "$outdir" && pwd)
 work=$(mktemp -d)

@@ -20,6 +20,7 @@
 
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/package/lib.sh"
 
 usage="usage: build-kernel-packages.sh ARCH deb|rpm [VARIANT]"
 arch=$(kernel_arch "${1:?$usage}")
@@ -85,7 +86,7 @@ rpm)
 	kmake run-command KBUILD_RUN_COMMAND='$(srctree)/scripts/package/mkspec rpmbuild/SPECS/kernel.spec' \
 		>"$out/build.log" 2>&1 || die "mkspec failed (log: $out/build.log)"
 	sed -i '/^%build$/,/^%install$/{/^%{make}/d}' "$kdir/rpmbuild/SPECS/kernel.spec"
-	case $arch in x86_64) target=x86_64 ;; arm64) target=aarch64 ;; esac
+	target=$(pkg_arch "$arch" rpm)
 	log "making RPM packages of $name"
 	(cd "$kdir" && rpmbuild -bb rpmbuild/SPECS/kernel.spec --define "_topdir $kdir/rpmbuild" \
 		--define "make make $(kmake_vars "$arch")" --target "$target-linux" --build-in-place \

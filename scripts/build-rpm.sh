@@ -18,6 +18,7 @@
 
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/package/lib.sh"
 
 usage="usage: build-rpm.sh KDIR ARCH OUTDIR"
 kdir=$(cd "${1:?$usage}" && pwd)
@@ -26,7 +27,7 @@ outdir=${3:?$usage}
 command -v rpmbuild >/dev/null || die "rpmbuild not found (package rpm)"
 kver=$(cat "$kdir/include/config/kernel.release")
 version=$(cat "$RFL_TOP/VERSION")
-case $arch in x86_64) rpmarch=x86_64 ;; arm64) rpmarch=aarch64 ;; esac
+rpmarch=$(pkg_arch "$arch" rpm)
 mkdir -p "$outdir"
 outdir=$(cd "$outdir" && pwd)
 work=$(mktemp -d)

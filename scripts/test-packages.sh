@@ -30,6 +30,7 @@
 
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/package/lib.sh"
 
 arch=$(kernel_arch "${1:-x86_64}")
 native=0
@@ -42,7 +43,7 @@ want() { [[ $parts == *",$1,"* ]]; }
 kdir=$("$RFL_TOP/scripts/build-kernel.sh" "$arch" release)
 kver=$(cat "$kdir/include/config/kernel.release")
 version=$(cat "$RFL_TOP/VERSION")
-case $arch in x86_64) debarch=amd64 ;; arm64) debarch=arm64 ;; esac
+debarch=$(pkg_arch "$arch" deb)
 out=$RFL_OUT/packages-test/$arch
 rm -rf "$out"
 mkdir -p "$out"
