@@ -10,7 +10,8 @@
 #       examples in /usr/share/doc/rfl-cloudnative-modules-KVER/.
 #   linux-rust-metadata-KVER_VERSION_DEBARCH.deb
 #       what M= builds of Rust modules need beyond the ordinary headers
-#       (scripts/rust-headers.sh), installed into the kernel's headers
+#       (scripts/rust-headers.sh --rust-only: rust/; the headers already
+#       carry scripts/target.json), installed into the kernel's headers
 #       directory /usr/src/linux-headers-KVER/, so that a distro's
 #       linux-headers package plus this one builds Rust modules; made
 #       only when KDIR is a kernel build tree with its Rust metadata.
