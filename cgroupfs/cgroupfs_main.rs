@@ -48,6 +48,7 @@ mod meminfo;
 mod notify;
 mod openfile;
 mod procstat;
+mod recent;
 mod registry;
 mod tree;
 #[path = "../common/vecutil.rs"]
@@ -67,11 +68,18 @@ module! {
 }
 
 /// The module's parameters (declared again in `glue.c`).
-pub(crate) static PARAMS: params::Params<1> = params::Params::new([Spec {
-    name: "enabled",
-    kind: Kind::Bool,
-    default: 1,
-}]);
+pub(crate) static PARAMS: params::Params<2> = params::Params::new([
+    Spec {
+        name: "enabled",
+        kind: Kind::Bool,
+        default: 1,
+    },
+    Spec {
+        name: "stat_cache_ms",
+        kind: Kind::Range { min: 0, max: 1000 },
+        default: 50,
+    },
+]);
 params::export_params!(PARAMS, cgroupfs_rs_param_set, cgroupfs_rs_param_get);
 
 struct Cgroupfs {

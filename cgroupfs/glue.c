@@ -41,6 +41,8 @@ MODULE_VERSION(RFL_VERSION);
 RFL_PARAM_OPS(cgroupfs);
 RFL_PARAM(cgroupfs, enabled, "bool",
 	  "Show per-cgroup views (1, default) or host values (0)");
+RFL_PARAM(cgroupfs, stat_cache_ms, "uint",
+	  "How long a cgroup's parsed memory.stat serves the views, ms (0..1000, default 50)");
 
 /* View files: Rust renders the whole text at open, reads serve from it. */
 

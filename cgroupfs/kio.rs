@@ -58,8 +58,10 @@ impl PrivateMount {
             if out.len() >= MAX_FILE {
                 return Err(EFBIG);
             }
-            // Most sources fit in the first 8 KiB.
-            out.reserve(8192, GFP_KERNEL)?;
+            // Room for a page at a time: most sources fit in the first, and
+            // a buffer with that much left is not grown again for the read
+            // that finds the end.
+            out.reserve(4096, GFP_KERNEL)?;
             let spare = out.spare_capacity_mut();
             // SAFETY: `file.0` is an open file; `spare` is valid for writes of
             // `spare.len()` bytes; `pos` is a valid position to update.

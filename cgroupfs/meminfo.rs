@@ -51,6 +51,33 @@ pub(crate) fn parse_u64(s: &[u8]) -> Option<u64> {
     })
 }
 
+/// The index of the first `needle` in `hay`, eight bytes at a time: the
+/// views scan every byte of the host's text on every read, and byte loops
+/// are what costs there.
+pub(crate) fn find_byte(hay: &[u8], needle: u8) -> Option<usize> {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let pattern = LO * u64::from(needle);
+    let mut chunks = hay.chunks_exact(8);
+    let mut at = 0;
+    for chunk in &mut chunks {
+        let word: [u8; 8] = chunk.try_into().unwrap_or([0; 8]);
+        // Zero bytes of `x` are the matches; the lowest flagged byte is
+        // exact (borrows only run toward higher bytes).
+        let x = u64::from_le_bytes(word) ^ pattern;
+        let found = x.wrapping_sub(LO) & !x & HI;
+        if found != 0 {
+            return Some(at + (found.trailing_zeros() / 8) as usize);
+        }
+        at += 8;
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(|&b| b == needle)
+        .map(|i| at + i)
+}
+
 /// Parses a cgroup limit file (`memory.max`, `memory.swap.max`): a number of
 /// bytes, or `max` for no limit (`u64::MAX`).
 pub(crate) fn parse_limit(text: &[u8]) -> Option<u64> {
@@ -124,39 +151,20 @@ pub(crate) struct MemView {
     pub(crate) stat: MemStat,
 }
 
-/// One `Name:   value kB` line of meminfo, split into its parts.
-struct Line<'a> {
-    /// Up to and including the colon.
-    key: &'a str,
-    /// The width of the value column: everything between colon and unit.
-    width: usize,
-    /// The value in kB.
-    value: u64,
-    /// What follows the number (` kB`, or nothing for the HugePages counts).
-    unit: &'a str,
-}
-
-impl<'a> Line<'a> {
-    fn parse(line: &'a str) -> Option<Self> {
-        let colon = line.find(':')?;
-        let (key, rest) = line.split_at(colon + 1);
-        let num_end = rest.trim_end_matches(" kB").len();
-        let value = parse_u64(rest[..num_end].trim_start().as_bytes())?;
-        Some(Line {
-            key,
-            width: num_end,
-            value,
-            unit: &rest[num_end..],
-        })
-    }
+/// The value (kB, or a count) of a `Name:   value kB` line of meminfo.
+fn line_value(line: &str) -> Option<u64> {
+    let (_, rest) = line.split_once(':')?;
+    let num = rest.strip_suffix(" kB").unwrap_or(rest).as_bytes();
+    let start = num.iter().position(|&b| b != b' ').unwrap_or(num.len());
+    parse_u64(&num[start..])
 }
 
 /// The host's totals, read from the host's own meminfo text.
 fn host_value_kb(host: &str, key: &str) -> Option<u64> {
+    // Only the line that starts with `key:` is parsed.
     host.lines()
-        .filter_map(Line::parse)
-        .find(|l| l.key.strip_suffix(':') == Some(key))
-        .map(|l| l.value)
+        .find(|l| l.strip_prefix(key).is_some_and(|r| r.starts_with(':')))
+        .and_then(line_value)
 }
 
 /// The view's totals, computed once per rendering.
@@ -184,7 +192,14 @@ impl Totals {
 }
 
 /// The kB value the view shows for `key`, or `None` to keep the host's.
-fn view_value_kb(key: &str, host_kb: u64, t: &Totals, v: &MemView) -> Option<u64> {
+/// `host_kb` gives the host's value of the line, for the few fields that
+/// need it.
+fn view_value_kb(
+    key: &str,
+    host_kb: impl FnOnce() -> Option<u64>,
+    t: &Totals,
+    v: &MemView,
+) -> Option<u64> {
     let kb = |bytes: u64| bytes / 1024;
     let s = &v.stat;
     let Totals {
@@ -211,7 +226,7 @@ fn view_value_kb(key: &str, host_kb: u64, t: &Totals, v: &MemView) -> Option<u64
         "Inactive(file)" => s.inactive_file,
         "Unevictable" => s.unevictable,
         // Not counted per cgroup: mlocked pages are a subset of unevictable.
-        "Mlocked" => return Some(host_kb.min(kb(s.unevictable))),
+        "Mlocked" => return Some(host_kb()?.min(kb(s.unevictable))),
         "SwapTotal" => swap_total,
         "SwapFree" => swap_total.saturating_sub(v.swap_usage),
         "Zswap" => s.zswap,
@@ -232,8 +247,8 @@ fn view_value_kb(key: &str, host_kb: u64, t: &Totals, v: &MemView) -> Option<u64
         "ShmemHugePages" => s.shmem_thp,
         "FileHugePages" => s.file_thp,
         // PMD-mapped huge pages are a subset of the cgroup's huge pages.
-        "ShmemPmdMapped" => return Some(host_kb.min(kb(s.shmem_thp))),
-        "FilePmdMapped" => return Some(host_kb.min(kb(s.file_thp))),
+        "ShmemPmdMapped" => return Some(host_kb()?.min(kb(s.shmem_thp))),
+        "FilePmdMapped" => return Some(host_kb()?.min(kb(s.file_thp))),
         _ => return None,
     };
     Some(kb(bytes))
@@ -281,23 +296,81 @@ pub(crate) fn render_swaps(meminfo: &str, view: &MemView, out: &mut dyn Write) -
     )
 }
 
+/// `s[from..to]`, or "" where that is not a range of `s` (never, for the
+/// byte offsets of ASCII separators the views compute; no panic path).
+fn sub(s: &str, from: usize, to: usize) -> &str {
+    s.get(from..to).unwrap_or("")
+}
+
+/// Writes `value` right-aligned in `width` columns (wider if it needs
+/// more digits) to `buf`; returns the bytes written.
+fn right_aligned(value: u64, width: usize, buf: &mut [u8; 64]) -> &str {
+    let mut digits = [0u8; 20];
+    let mut n = digits.len();
+    let mut v = value;
+    loop {
+        n -= 1;
+        digits[n] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    let digits = &digits[n..];
+    let width = width.clamp(digits.len(), buf.len());
+    let pad = width - digits.len();
+    buf[..pad].fill(b' ');
+    for (d, s) in buf[pad..width].iter_mut().zip(digits) {
+        *d = *s;
+    }
+    // Only ASCII spaces and digits were written.
+    core::str::from_utf8(&buf[..width]).unwrap_or("")
+}
+
 /// Writes the view of `host` (the host's `/proc/meminfo` text) for `view`.
 ///
-/// With `view` `None` the host text is written unchanged.
+/// With `view` `None` the host text is written unchanged. Runs of lines the
+/// view keeps are written in one piece: this is on the path of every read.
 pub(crate) fn render(host: &str, view: Option<&MemView>, out: &mut dyn Write) -> fmt::Result {
-    let totals = view.map(|v| (v, Totals::new(host, v)));
-    for line in host.lines() {
-        let parsed = Line::parse(line);
-        let new = match (&totals, &parsed) {
-            (Some((v, t)), Some(l)) => view_value_kb(l.key.trim_end_matches(':'), l.value, t, v),
-            _ => None,
+    let Some(v) = view else {
+        return out.write_str(host);
+    };
+    let t = Totals::new(host, v);
+    let mut kept = 0;
+    let mut at = 0;
+    let mut num = [0u8; 64];
+    let bytes = host.as_bytes();
+    while at < host.len() {
+        let end = find_byte(&bytes[at..], b'\n').map_or(host.len(), |i| at + i);
+        let next = (end + 1).min(host.len());
+        // Only the key is looked at unless the view replaces the value.
+        let line = sub(host, at, end);
+        let Some(colon) = find_byte(line.as_bytes(), b':') else {
+            at = next;
+            continue;
         };
-        match (parsed, new) {
-            (Some(l), Some(kb)) => {
-                writeln!(out, "{}{:>width$}{}", l.key, kb, l.unit, width = l.width)?
-            }
-            _ => writeln!(out, "{line}")?,
+        let (key, rest) = (sub(line, 0, colon), sub(line, colon + 1, line.len()));
+        let num_end = rest.strip_suffix(" kB").map_or(rest.len(), str::len);
+        let value = &rest.as_bytes()[..num_end];
+        if !value.last().is_some_and(u8::is_ascii_digit) {
+            at = next;
+            continue;
         }
+        let host_kb = || line_value(line);
+        if let Some(kb) = view_value_kb(key, host_kb, &t, v) {
+            out.write_str(sub(host, kept, at))?;
+            out.write_str(sub(line, 0, colon + 1))?;
+            out.write_str(right_aligned(kb, num_end, &mut num))?;
+            out.write_str(sub(rest, num_end, rest.len()))?;
+            out.write_str("\n")?;
+            kept = next;
+        }
+        at = next;
+    }
+    let tail = sub(host, kept, host.len());
+    out.write_str(tail)?;
+    if !tail.is_empty() && !tail.ends_with('\n') {
+        out.write_str("\n")?;
     }
     Ok(())
 }
@@ -486,6 +559,47 @@ bogus line without value
     #[test]
     fn no_view_is_host() {
         assert_eq!(rendered(None), HOST);
+    }
+
+    #[test]
+    fn finds_bytes() {
+        let hay = b"abcdefgh:ijklmnop\nqrstuvwxyz\x80\x01:";
+        for needle in [b':', b'\n', b'a', b'z', 0x80, 0x01, b'#', 0] {
+            assert_eq!(
+                find_byte(hay, needle),
+                hay.iter().position(|&b| b == needle),
+                "{needle}"
+            );
+            for start in 0..hay.len() {
+                let h = &hay[start..];
+                assert_eq!(find_byte(h, needle), h.iter().position(|&b| b == needle));
+            }
+        }
+        assert_eq!(find_byte(b"", b':'), None);
+    }
+
+    #[test]
+    fn last_line_without_newline() {
+        let v = view(64 << 20, 0);
+        let mut out = String::new();
+        render(
+            "Hugepagesize:       2048 kB\nMemTotal:  99999999 kB",
+            Some(&v),
+            &mut out,
+        )
+        .unwrap();
+        assert_eq!(out, "Hugepagesize:       2048 kB\nMemTotal:     65536 kB\n");
+        let mut out = String::new();
+        render(
+            "MemTotal:  99999999 kB\nHugepagesize:       2048 kB",
+            Some(&v),
+            &mut out,
+        )
+        .unwrap();
+        assert_eq!(out, "MemTotal:     65536 kB\nHugepagesize:       2048 kB\n");
+        let mut out = String::new();
+        render("", Some(&v), &mut out).unwrap();
+        assert_eq!(out, "");
     }
 
     #[test]

@@ -14,6 +14,7 @@ use crate::load;
 use crate::meminfo::{self, MemStat, MemView};
 use crate::openfile::{self, OpenFile};
 use crate::procstat::{self, CpuTimes, LoadAvg};
+use crate::recent::Recent;
 use crate::registry::Registry;
 use crate::tree::View;
 use crate::vecutil::swap_remove;
@@ -47,7 +48,17 @@ pub(crate) struct State {
     /// Birth times (boot-time ns) of live cgroups created since load, by id.
     #[pin]
     pub(crate) births: SpinLock<KVec<(u64, u64)>>,
+    /// The parsed `memory.stat` of the view cgroups read last, by cgroup id.
+    #[pin]
+    pub(crate) memstats: Mutex<Recent<MemStat, MEMSTATS>>,
+    /// The host's `/proc/meminfo` text, for the fields container views
+    /// take from the host.
+    #[pin]
+    pub(crate) host_meminfo: Mutex<Recent<KVVec<u8>, 1>>,
 }
+
+/// How many view cgroups keep their `memory.stat` in [`State::memstats`].
+const MEMSTATS: usize = 32;
 
 impl State {
     pub(crate) fn new() -> Result<impl PinInit<Self, Error>> {
@@ -64,6 +75,8 @@ impl State {
             pods <- new_mutex!(KVec::new()),
             loads <- new_mutex!(KVec::new()),
             births <- new_spinlock!(KVec::new()),
+            memstats <- new_mutex!(Recent::new()),
+            host_meminfo <- new_mutex!(Recent::new()),
         }))
     }
 
@@ -227,14 +240,66 @@ fn mem_view(src: &State, cgroup: &[u8], cg: &Cgroup) -> Result<Option<MemView>> 
         }
         up = c.parent();
     }
-    let stat = read_cg(src, cgroup, "memory.stat")?;
     Ok(Some(MemView {
         limit,
         usage: own.usage,
         swap_limit,
         swap_usage: own.swap_usage,
-        stat: stat.map(|s| MemStat::parse(&s)).unwrap_or_default(),
+        stat: mem_stat(src, cgroup, cg)?,
     }))
+}
+
+/// How long parsed statistics serve the views, in ns (0: not at all).
+fn cache_ttl_ns() -> u64 {
+    u64::from(PARAMS.get("stat_cache_ms")) * 1_000_000
+}
+
+/// A copy of `bytes`.
+fn copy(bytes: &[u8]) -> Result<KVVec<u8>> {
+    let mut v = KVVec::with_capacity(bytes.len(), GFP_KERNEL)?;
+    v.extend_from_slice(bytes, GFP_KERNEL)?;
+    Ok(v)
+}
+
+/// The host's `/proc/meminfo` for a container view, at most
+/// `stat_cache_ms` old. A container view shows only the host's totals
+/// (which do not change) and the fields no cgroup counts from it; the
+/// host's own view always reads the file live.
+fn host_meminfo(src: &State) -> Result<KVVec<u8>> {
+    let (ttl_ns, now) = (cache_ttl_ns(), load::boottime_ns());
+    if ttl_ns > 0 {
+        if let Some(text) = src
+            .host_meminfo
+            .lock()
+            .get_with(0, now, ttl_ns, |t| copy(t))
+        {
+            return text;
+        }
+    }
+    let text = read_host(&src.proc, kernel::c_str!("meminfo"))?;
+    if ttl_ns > 0 {
+        src.host_meminfo.lock().put(0, now, ttl_ns, copy(&text)?);
+    }
+    Ok(text)
+}
+
+/// The parsed `memory.stat` of `cg` (at path `cgroup`), at most
+/// `stat_cache_ms` old. Limits and usage are never cached: they are read
+/// live by [`Cgroup::memory`].
+fn mem_stat(src: &State, cgroup: &[u8], cg: &Cgroup) -> Result<MemStat> {
+    let (ttl_ns, id, now) = (cache_ttl_ns(), cg.id(), load::boottime_ns());
+    if ttl_ns > 0 {
+        if let Some(s) = src.memstats.lock().get(id, now, ttl_ns) {
+            return Ok(s);
+        }
+    }
+    let stat = read_cg(src, cgroup, "memory.stat")?
+        .map(|s| MemStat::parse(&s))
+        .unwrap_or_default();
+    if ttl_ns > 0 {
+        src.memstats.lock().put(id, now, ttl_ns, stat.clone());
+    }
+    Ok(stat)
 }
 
 /// The CPUs of a view: the cpuset's CPUs (all online CPUs without a
@@ -329,7 +394,10 @@ fn render(view: View, out: &mut Text) -> Result {
     };
     match view {
         View::Meminfo => {
-            let host = read_host(&src.proc, kernel::c_str!("meminfo"))?;
+            let host = match cg {
+                Some(_) => host_meminfo(src)?,
+                None => read_host(&src.proc, kernel::c_str!("meminfo"))?,
+            };
             let host = text(&host)?;
             let mv = mem()?;
             meminfo::render(host, mv.as_ref(), out).map_err(fmt_err)

@@ -5,7 +5,8 @@
 # through cgroupfs and through LXCFS (when the image has it), with 1 and 4
 # concurrent readers in a container cgroup, with 1000 cgroups present.
 # Prints "bench: " lines: a table, then the ratios against the targets
-# (cgroupfs within 1.5x of /proc, LXCFS at least 20x slower than cgroupfs).
+# (cgroupfs within 1.5x of /proc, LXCFS at least 20x slower than cgroupfs),
+# and meminfo once more without the statistics cache (stat_cache_ms=0).
 
 . /tests/lib.sh
 ITER=${BENCH_ITER:-2000}
@@ -49,7 +50,16 @@ for f in meminfo stat cpuinfo; do
 			$(awk -v l=$7 -v c=$4 'BEGIN { if (l > 0) printf "%.1f", l / c; else print "-" }'))"
 	done
 done
-# The floor under the meminfo view: one read of the cgroup's memory.stat.
+# Without the statistics cache every meminfo read also reads and parses the
+# cgroup's memory.stat (and the host's meminfo): what an occasional reader
+# pays.
+P=/sys/module/cgroupfs/parameters/stat_cache_ms
+cache=$(cat $P)
+echo 0 > $P
+p=$(in_cgroup ctr readbench /proc/meminfo $ITER 1)
+c=$(in_cgroup ctr readbench $V/proc/meminfo $ITER 1)
+echo "$cache" > $P
+say "meminfo, stat_cache_ms=0: proc $(us ${p%% *}) us, cgroupfs $(us ${c%% *}) us, cgroupfs/proc $(awk -v c=${c%% *} -v p=${p%% *} 'BEGIN {printf "%.2f", c / p}')"
 ms=$(in_cgroup ctr readbench $CG/ctr/memory.stat $ITER 1)
 say "for reference: memory.stat of the cgroup, read from cgroup2: mean $(us ${ms%% *}) us"
 say "targets: cgroupfs/proc <= 1.5, lxcfs/cgroupfs >= 20 (mean times)"

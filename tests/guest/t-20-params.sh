@@ -12,6 +12,7 @@ load rue
 P=/sys/module
 
 expect_eq "cgroupfs.enabled default" "$(cat $P/cgroupfs/parameters/enabled)" 1
+expect_eq "cgroupfs.stat_cache_ms default" "$(cat $P/cgroupfs/parameters/stat_cache_ms)" 50
 expect_eq "qmon.enabled default" "$(cat $P/qmon/parameters/enabled)" 1
 expect_eq "rue.memory_qos default" "$(cat $P/rue/parameters/memory_qos)" 0
 expect_eq "rue.use_priority_oom default" "$(cat $P/rue/parameters/use_priority_oom)" 0
@@ -41,6 +42,16 @@ write_expect_err $P/$f 99999999999999999999 "$ERANGE"
 write_expect_err $P/$f abc "$EINVAL"
 write_expect_err $P/$f -3 "$EINVAL"
 expect_eq "$f unchanged" "$(cat $P/$f)" 20
+
+f=cgroupfs/parameters/stat_cache_ms
+echo 1000 > $P/$f || fail "write 1000"
+write_expect_err $P/$f 1001 "$ERANGE"
+write_expect_err $P/$f -1 "$EINVAL"
+write_expect_err $P/$f 5ms "$EINVAL"
+expect_eq "$f unchanged" "$(cat $P/$f)" 1000
+echo 0 > $P/$f || fail "write 0"
+expect_eq "$f = 0" "$(cat $P/$f)" 0
+echo 50 > $P/$f
 
 f=rue/parameters/highest_reclaim_prio
 echo 8 > $P/$f || fail "write 8"

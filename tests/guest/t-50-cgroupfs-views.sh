@@ -80,6 +80,30 @@ expect_eq "enabled=0 processors" "$(in_cgroup one grep -c ^processor $V/proc/cpu
 echo 1 > /sys/module/cgroupfs/parameters/enabled
 expect_eq "enabled=1 again" "$(in_cgroup m64 awk '$1=="MemTotal:" {print $2}' $V/proc/meminfo)" 65536
 
+# stat_cache_ms: a cgroup's memory.stat serves its views that long; limits
+# and usage are always live. 16 MiB of tmpfs in m64 shows in Shmem at once
+# with the cache off, not within a 1 s cache, and after it.
+P=/sys/module/cgroupfs/parameters/stat_cache_ms
+shmem() { in_cgroup m64 awk '$1=="Shmem:" {print $2}' $V/proc/meminfo; }
+echo 0 > $P
+s0=$(shmem)
+in_cgroup m64 dd if=/dev/zero of=/tmp/shm1 bs=1M count=16 2>/dev/null
+s1=$(shmem)
+[ "$s1" -ge $((s0 + 16000)) ] || fail "Shmem $s0 -> $s1 kB with the cache off"
+echo 1000 > $P
+s2=$(shmem)
+in_cgroup m64 dd if=/dev/zero of=/tmp/shm2 bs=1M count=16 2>/dev/null
+s3=$(shmem)
+free3=$(in_cgroup m64 awk '$1=="MemFree:" {print $2}' $V/proc/meminfo)
+sleep 2
+s4=$(shmem)
+echo 50 > $P
+rm -f /tmp/shm1 /tmp/shm2
+expect_eq "Shmem from a 1 s cache" "$s3" "$s2"
+[ "$s4" -ge $((s2 + 16000)) ] || fail "Shmem $s2 -> $s4 kB after the cache expired"
+[ "$free3" -le $((65536 - s1 - 16000)) ] || fail "MemFree $free3 kB not live under the cache"
+echo "ok: Shmem $s0 -> $s1 kB live, $s2 -> $s3 cached, $s4 after 1 s; MemFree live ($free3 kB)"
+
 # Chunked reads: 1-byte reads give the same text as one read of one open.
 in_cgroup one sh -c "dd if=$V/proc/cpuinfo bs=1 2>/dev/null > /tmp/c1; cat $V/proc/cpuinfo > /tmp/c2"
 cmp /tmp/c1 /tmp/c2 || fail "1-byte reads of cpuinfo differ"

@@ -23,6 +23,8 @@ mod meminfo;
 mod memqos;
 #[path = "../../cgroupfs/procstat.rs"]
 mod procstat;
+#[path = "../../cgroupfs/recent.rs"]
+mod recent;
 #[path = "../../qmon/stamps.rs"]
 mod stamps;
 #[path = "../../common/textbuf.rs"]
