@@ -2,12 +2,13 @@
 
 //! A small cache of recently computed values, each valid for a short time.
 //!
-//! Pure logic, compiled into the module and on the host. The memory views
-//! keep the parsed `memory.stat` of the cgroups read most recently here:
-//! the kernel formats that file as text on every read, which costs more
-//! than the whole `/proc/meminfo` it is compared with, and its numbers are
-//! batched by the kernel anyway (a cgroup's statistics are flushed when
-//! enough updates are pending, and every 2 seconds).
+//! Pure logic, compiled into the module and on the host. The views keep
+//! here what they read from cgroup and host files for the view cgroups
+//! read most recently (`memory.stat`, the CPUs and CPU time, the host's
+//! `/proc` text): the kernel formats those files as text on every read,
+//! which costs more than the whole `/proc` file a view stands for, and
+//! their statistics are batched by the kernel anyway (a memory cgroup's
+//! are flushed when enough updates are pending, and every 2 seconds).
 
 /// One cached value: its key, when it was computed and for how long it
 /// was to serve, the value.

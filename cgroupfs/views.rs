@@ -51,13 +51,17 @@ pub(crate) struct State {
     /// The parsed `memory.stat` of the view cgroups read last, by cgroup id.
     #[pin]
     pub(crate) memstats: Mutex<Recent<MemStat, MEMSTATS>>,
-    /// The host's `/proc/meminfo` text, for the fields container views
-    /// take from the host.
+    /// The CPUs and CPU time of the view cgroups read last, by cgroup id.
     #[pin]
-    pub(crate) host_meminfo: Mutex<Recent<KVVec<u8>, 1>>,
+    pub(crate) cpusnaps: Mutex<Recent<CpuSnap, MEMSTATS>>,
+    /// The host files container views take their host lines from, by
+    /// [`HostFile`].
+    #[pin]
+    pub(crate) host_texts: Mutex<Recent<KVVec<u8>, 4>>,
 }
 
-/// How many view cgroups keep their `memory.stat` in [`State::memstats`].
+/// How many view cgroups keep their statistics in [`State::memstats`] and
+/// [`State::cpusnaps`].
 const MEMSTATS: usize = 32;
 
 impl State {
@@ -76,7 +80,8 @@ impl State {
             loads <- new_mutex!(KVec::new()),
             births <- new_spinlock!(KVec::new()),
             memstats <- new_mutex!(Recent::new()),
-            host_meminfo <- new_mutex!(Recent::new()),
+            cpusnaps <- new_mutex!(Recent::new()),
+            host_texts <- new_mutex!(Recent::new()),
         }))
     }
 
@@ -261,24 +266,42 @@ fn copy(bytes: &[u8]) -> Result<KVVec<u8>> {
     Ok(v)
 }
 
-/// The host's `/proc/meminfo` for a container view, at most
-/// `stat_cache_ms` old. A container view shows only the host's totals
-/// (which do not change) and the fields no cgroup counts from it; the
+/// The host files whose lines container views keep.
+#[derive(Clone, Copy)]
+enum HostFile {
+    Meminfo,
+    Stat,
+    Cpuinfo,
+}
+
+impl HostFile {
+    fn path(self) -> &'static CStr {
+        match self {
+            HostFile::Meminfo => kernel::c_str!("meminfo"),
+            HostFile::Stat => kernel::c_str!("stat"),
+            HostFile::Cpuinfo => kernel::c_str!("cpuinfo"),
+        }
+    }
+}
+
+/// The host's `/proc` file `f` for a container view, at most
+/// `stat_cache_ms` old. A container view keeps only host-wide lines of it
+/// (totals that do not change, interrupt counts, CPU descriptions); the
 /// host's own view always reads the file live.
-fn host_meminfo(src: &State) -> Result<KVVec<u8>> {
-    let (ttl_ns, now) = (cache_ttl_ns(), load::boottime_ns());
+fn host_text(src: &State, f: HostFile) -> Result<KVVec<u8>> {
+    let (ttl_ns, now, key) = (cache_ttl_ns(), load::boottime_ns(), f as u64);
     if ttl_ns > 0 {
         if let Some(text) = src
-            .host_meminfo
+            .host_texts
             .lock()
-            .get_with(0, now, ttl_ns, |t| copy(t))
+            .get_with(key, now, ttl_ns, |t| copy(t))
         {
             return text;
         }
     }
-    let text = read_host(&src.proc, kernel::c_str!("meminfo"))?;
+    let text = read_host(&src.proc, f.path())?;
     if ttl_ns > 0 {
-        src.host_meminfo.lock().put(0, now, ttl_ns, copy(&text)?);
+        src.host_texts.lock().put(key, now, ttl_ns, copy(&text)?);
     }
     Ok(text)
 }
@@ -302,19 +325,32 @@ fn mem_stat(src: &State, cgroup: &[u8], cg: &Cgroup) -> Result<MemStat> {
     Ok(stat)
 }
 
-/// The CPUs of a view: the cpuset's CPUs (all online CPUs without a
-/// cpuset) and how many of them the quota allows.
-struct CpuView {
-    cpuset: Option<KVVec<u8>>,
+/// The CPU side of a view cgroup as of `at_ns`: its CPUs (the cpuset's,
+/// all online CPUs without a cpuset), how many of them the quota allows,
+/// and the cgroup's CPU time.
+pub(crate) struct CpuSnap {
+    /// The cpu list of the view's CPUs: `cpuset.cpus.effective`, or the
+    /// host's online CPUs.
+    list: KVVec<u8>,
+    /// How many CPUs the view shows (at least 1).
     count: u32,
+    /// `usage_usec`, `user_usec`, `system_usec` of `cpu.stat`.
+    usage_us: u64,
+    user_us: u64,
+    system_us: u64,
+    /// When this was read, in boot-time nanoseconds.
+    at_ns: u64,
 }
 
-impl CpuView {
-    fn new(src: &State, cgroup: &[u8], host_online: &[u8]) -> Result<Self> {
-        let cpuset = read_cg(src, cgroup, "cpuset.cpus.effective")?;
-        let list = cpuset.as_deref().unwrap_or(host_online);
+impl CpuSnap {
+    /// Reads the snapshot of the cgroup at path `cgroup`.
+    fn read(src: &State, cgroup: &[u8], at_ns: u64) -> Result<Self> {
+        let list = match read_cg(src, cgroup, "cpuset.cpus.effective")? {
+            Some(l) => l,
+            None => read_host(&src.sys, kernel::c_str!("devices/system/cpu/online"))?,
+        };
         let mut count = 0u32;
-        for c in cpus::cpulist(list) {
+        for c in cpus::cpulist(&list) {
             if c.is_none() {
                 return Err(EINVAL);
             }
@@ -327,56 +363,95 @@ impl CpuView {
                 }
             }
         }
+        let mut t = CpuTimes::default();
+        if let Some(stat) = read_cg(src, cgroup, "cpu.stat")? {
+            procstat::parse_cpu_stat(&stat, &mut t);
+        }
         Ok(Self {
-            cpuset,
+            list,
             count: count.max(1),
+            usage_us: t.usage_us,
+            user_us: t.user_us,
+            system_us: t.system_us,
+            at_ns,
         })
     }
 
-    fn contains(&self, host_online: &[u8], cpu: u32) -> bool {
-        let list = self.cpuset.as_deref().unwrap_or(host_online);
-        cpus::cpulist(list).any(|c| c == Some(cpu))
+    fn try_clone(&self) -> Result<Self> {
+        Ok(Self {
+            list: copy(&self.list)?,
+            ..*self
+        })
+    }
+
+    fn contains(&self, cpu: u32) -> bool {
+        cpus::cpulist(&self.list).any(|c| c == Some(cpu))
     }
 }
 
-/// `stat`, `uptime` or `loadavg` of the view cgroup `vc` (at path `c`);
-/// `host` is the host's own file.
-fn cpu_view(src: &State, view: View, host: &str, c: &[u8], vc: &Cgroup, out: &mut Text) -> Result {
-    let fmt_err = |_| ENOMEM;
-    let (running, iowait) = load::tasks(vc);
-    if view == View::Loadavg {
-        let l = load::loadavg(src, vc)?;
-        // Threads of the cgroup: pids.current where the pids controller is.
-        let total = number(read_cg(src, c, "pids.current")?).max(running);
-        let last_pid = host
-            .split(' ')
-            .nth(4)
-            .and_then(|p| meminfo::parse_u64(p.trim().as_bytes()));
-        return l
-            .write(running, total, last_pid.unwrap_or(0), out)
-            .map_err(fmt_err);
+/// The [`CpuSnap`] of `vc` (at path `c`), at most `stat_cache_ms` old: a
+/// whole snapshot, so that a `stat` shows CPU time and uptime of one
+/// moment and never goes backwards.
+fn cpu_snap(src: &State, c: &[u8], vc: &Cgroup) -> Result<CpuSnap> {
+    let (ttl_ns, id, now) = (cache_ttl_ns(), vc.id(), load::boottime_ns());
+    if ttl_ns > 0 {
+        if let Some(s) = src
+            .cpusnaps
+            .lock()
+            .get_with(id, now, ttl_ns, CpuSnap::try_clone)
+        {
+            return s;
+        }
     }
-    let online = read_host(&src.sys, kernel::c_str!("devices/system/cpu/online"))?;
-    let cpus = CpuView::new(src, c, &online)?.count;
-    let now = load::boottime_ns();
-    let uptime_ns = now - load::birth_ns(src, vc).unwrap_or(0).min(now);
-    let mut t = CpuTimes {
-        cpus,
+    let snap = CpuSnap::read(src, c, now)?;
+    if ttl_ns > 0 {
+        src.cpusnaps.lock().put(id, now, ttl_ns, snap.try_clone()?);
+    }
+    Ok(snap)
+}
+
+/// `stat` or `uptime` of the view cgroup `vc` (at path `c`).
+fn cpu_view(src: &State, view: View, c: &[u8], vc: &Cgroup, out: &mut Text) -> Result {
+    let fmt_err = |_| ENOMEM;
+    let snap = cpu_snap(src, c, vc)?;
+    let uptime_ns = snap.at_ns - load::birth_ns(src, vc).unwrap_or(0).min(snap.at_ns);
+    if view == View::Uptime {
+        return procstat::write_uptime(
+            uptime_ns,
+            snap.count,
+            snap.usage_us.saturating_mul(1000),
+            out,
+        )
+        .map_err(fmt_err);
+    }
+    let (running, blocked) = load::tasks(vc);
+    let t = CpuTimes {
+        cpus: snap.count,
+        usage_us: snap.usage_us,
+        user_us: snap.user_us,
+        system_us: snap.system_us,
         uptime_us: uptime_ns / 1000,
         running,
-        blocked: iowait,
-        ..Default::default()
+        blocked,
     };
-    if let Some(stat) = read_cg(src, c, "cpu.stat")? {
-        procstat::parse_cpu_stat(&stat, &mut t);
-    }
-    if view == View::Uptime {
-        return procstat::write_uptime(uptime_ns, cpus, t.usage_us.saturating_mul(1000), out)
-            .map_err(fmt_err);
-    }
+    let host = host_text(src, HostFile::Stat)?;
     // SAFETY: no preconditions.
     let user_hz = unsafe { crate::ffi::cgroupfs_glue_user_hz() } as u64;
-    procstat::write_stat(host, &t, user_hz, out).map_err(fmt_err)
+    procstat::write_stat(text(&host)?, &t, user_hz, out).map_err(fmt_err)
+}
+
+/// `loadavg` of the view cgroup `vc` (at path `c`); `host` is the host's.
+fn loadavg_view(src: &State, host: &str, c: &[u8], vc: &Cgroup, out: &mut Text) -> Result {
+    let (running, _) = load::tasks(vc);
+    let l = load::loadavg(src, vc)?;
+    // Threads of the cgroup: pids.current where the pids controller is.
+    let total = number(read_cg(src, c, "pids.current")?).max(running);
+    let last_pid = host
+        .split(' ')
+        .nth(4)
+        .and_then(|p| meminfo::parse_u64(p.trim().as_bytes()));
+    l.write(running, total, last_pid.unwrap_or(0), out)
+        .map_err(|_| ENOMEM)
 }
 
 fn render(view: View, out: &mut Text) -> Result {
@@ -395,22 +470,24 @@ fn render(view: View, out: &mut Text) -> Result {
     match view {
         View::Meminfo => {
             let host = match cg {
-                Some(_) => host_meminfo(src)?,
-                None => read_host(&src.proc, kernel::c_str!("meminfo"))?,
+                Some(_) => host_text(src, HostFile::Meminfo)?,
+                None => read_host(&src.proc, HostFile::Meminfo.path())?,
             };
             let host = text(&host)?;
             let mv = mem()?;
             meminfo::render(host, mv.as_ref(), out).map_err(fmt_err)
         }
         View::Cpuinfo => {
-            let host = read_host(&src.proc, kernel::c_str!("cpuinfo"))?;
-            let host = text(&host)?;
-            let Some(c) = &cg else {
-                return out.write_str(host).map_err(fmt_err);
+            let (Some(c), Some(vc)) = (&cg, &view_cg) else {
+                let host = read_host(&src.proc, HostFile::Cpuinfo.path())?;
+                return out
+                    .0
+                    .extend_from_slice(&host, GFP_KERNEL)
+                    .map_err(Into::into);
             };
-            let online = read_host(&src.sys, kernel::c_str!("devices/system/cpu/online"))?;
-            let cv = CpuView::new(src, c, &online)?;
-            cpus::write_cpuinfo(host, &|cpu| cv.contains(&online, cpu), cv.count, out)
+            let snap = cpu_snap(src, c, vc)?;
+            let host = host_text(src, HostFile::Cpuinfo)?;
+            cpus::write_cpuinfo(text(&host)?, &|cpu| snap.contains(cpu), snap.count, out)
                 .map_err(fmt_err)
         }
         View::Swaps => {
@@ -472,36 +549,37 @@ fn render(view: View, out: &mut Text) -> Result {
             diskstats::render(host, io, out).map_err(fmt_err)
         }
         View::Stat | View::Uptime | View::Loadavg => {
+            if let (Some(c), Some(vc), false) = (&cg, &view_cg, view == View::Loadavg) {
+                return cpu_view(src, view, c, vc, out);
+            }
             let host_file = match view {
                 View::Stat => kernel::c_str!("stat"),
                 View::Uptime => kernel::c_str!("uptime"),
                 _ => kernel::c_str!("loadavg"),
             };
             let host = read_host(&src.proc, host_file)?;
-            let host = text(&host)?;
-            let (Some(c), Some(vc)) = (&cg, &view_cg) else {
-                return out.write_str(host).map_err(fmt_err);
-            };
-            cpu_view(src, view, host, c, vc, out)
+            match (&cg, &view_cg) {
+                (Some(c), Some(vc)) => loadavg_view(src, text(&host)?, c, vc, out),
+                _ => out
+                    .0
+                    .extend_from_slice(&host, GFP_KERNEL)
+                    .map_err(Into::into),
+            }
         }
         View::CpuOnline | View::CpuPossible | View::CpuPresent => {
+            if let (Some(c), Some(vc)) = (&cg, &view_cg) {
+                let snap = cpu_snap(src, c, vc)?;
+                return cpus::write_online(snap.count, out).map_err(fmt_err);
+            }
             let file = match view {
                 View::CpuOnline => kernel::c_str!("devices/system/cpu/online"),
                 View::CpuPossible => kernel::c_str!("devices/system/cpu/possible"),
                 _ => kernel::c_str!("devices/system/cpu/present"),
             };
             let host = read_host(&src.sys, file)?;
-            match &cg {
-                None => out
-                    .0
-                    .extend_from_slice(&host, GFP_KERNEL)
-                    .map_err(Into::into),
-                Some(c) => {
-                    let online = read_host(&src.sys, kernel::c_str!("devices/system/cpu/online"))?;
-                    let cv = CpuView::new(src, c, &online)?;
-                    cpus::write_online(cv.count, out).map_err(fmt_err)
-                }
-            }
+            out.0
+                .extend_from_slice(&host, GFP_KERNEL)
+                .map_err(Into::into)
         }
     }
 }

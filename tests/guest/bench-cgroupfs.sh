@@ -6,7 +6,7 @@
 # concurrent readers in a container cgroup, with 1000 cgroups present.
 # Prints "bench: " lines: a table, then the ratios against the targets
 # (cgroupfs within 1.5x of /proc, LXCFS at least 20x slower than cgroupfs),
-# and meminfo once more without the statistics cache (stat_cache_ms=0).
+# and each file once more without the statistics cache (stat_cache_ms=0).
 
 . /tests/lib.sh
 ITER=${BENCH_ITER:-2000}
@@ -50,16 +50,18 @@ for f in meminfo stat cpuinfo; do
 			$(awk -v l=$7 -v c=$4 'BEGIN { if (l > 0) printf "%.1f", l / c; else print "-" }'))"
 	done
 done
-# Without the statistics cache every meminfo read also reads and parses the
-# cgroup's memory.stat (and the host's meminfo): what an occasional reader
-# pays.
+# Without the statistics cache every read also reads the cgroup's files
+# (memory.stat, cpu.stat, cpuset.cpus.effective, cpu.max) and the host's
+# file: what an occasional reader pays.
 P=/sys/module/cgroupfs/parameters/stat_cache_ms
 cache=$(cat $P)
 echo 0 > $P
-p=$(in_cgroup ctr readbench /proc/meminfo $ITER 1)
-c=$(in_cgroup ctr readbench $V/proc/meminfo $ITER 1)
+for f in meminfo stat cpuinfo; do
+	p=$(in_cgroup ctr readbench /proc/$f $ITER 1)
+	c=$(in_cgroup ctr readbench $V/proc/$f $ITER 1)
+	say "$f, 1 reader, stat_cache_ms=0: proc $(us ${p%% *}) us, cgroupfs $(us ${c%% *}) us, cgroupfs/proc $(awk -v c=${c%% *} -v p=${p%% *} 'BEGIN {printf "%.2f", c / p}')"
+done
 echo "$cache" > $P
-say "meminfo, stat_cache_ms=0: proc $(us ${p%% *}) us, cgroupfs $(us ${c%% *}) us, cgroupfs/proc $(awk -v c=${c%% *} -v p=${p%% *} 'BEGIN {printf "%.2f", c / p}')"
 ms=$(in_cgroup ctr readbench $CG/ctr/memory.stat $ITER 1)
 say "for reference: memory.stat of the cgroup, read from cgroup2: mean $(us ${ms%% *}) us"
 say "targets: cgroupfs/proc <= 1.5, lxcfs/cgroupfs >= 20 (mean times)"

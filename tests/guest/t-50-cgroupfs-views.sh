@@ -72,6 +72,13 @@ expect_eq "quota processors" "$(in_cgroup quota grep -c ^processor $V/proc/cpuin
 expect_eq "quota online" "$(in_cgroup quota cat $V/sys/devices/system/cpu/online)" 0-1
 expect_eq "quota possible" "$(in_cgroup quota cat $V/sys/devices/system/cpu/possible)" 0-1
 expect_eq "quota numbering" "$(in_cgroup quota awk -F': ' '/^processor/ {print $2}' $V/proc/cpuinfo | tr '\n' ' ')" "0 1 "
+# With stat_cache_ms=0 a new quota shows at the next open.
+echo 0 > /sys/module/cgroupfs/parameters/stat_cache_ms
+echo "250000 100000" > $CG/quota/cpu.max
+expect_eq "new quota processors" "$(in_cgroup quota grep -c ^processor $V/proc/cpuinfo)" 3
+echo "150000 100000" > $CG/quota/cpu.max
+expect_eq "quota online again" "$(in_cgroup quota cat $V/sys/devices/system/cpu/online)" 0-1
+echo 50 > /sys/module/cgroupfs/parameters/stat_cache_ms
 
 # enabled=0: host values, no remount.
 echo 0 > /sys/module/cgroupfs/parameters/enabled
