@@ -26,9 +26,12 @@ extern "C" {
     pub(crate) fn qmon_glue_attach(compact: *mut bool) -> c_int;
     pub(crate) fn qmon_glue_detach();
     pub(crate) fn qmon_glue_cancel_update();
+    pub(crate) fn qmon_glue_sched_info() -> bool;
 }
 
 /// `QMON_TASK_*` of `glue.h`: what the glue tells about a task.
 pub(crate) const TASK_IDLE: c_uint = 1;
 pub(crate) const TASK_IOWAIT: c_uint = 2;
 pub(crate) const TASK_PREEMPTED: c_uint = 4;
+/// `QMON_NO_SCHED_INFO` of `glue.h`: the kernel keeps no queue times.
+pub(crate) const NO_SCHED_INFO: u64 = u64::MAX;

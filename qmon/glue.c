@@ -169,6 +169,20 @@ static unsigned int qmon_task_flags(struct task_struct *p)
 	       (p->in_iowait ? QMON_TASK_IOWAIT : 0);
 }
 
+bool qmon_glue_sched_info(void)
+{
+	return IS_ENABLED(CONFIG_SCHED_INFO);
+}
+
+static u64 qmon_queued_at(struct task_struct *p)
+{
+#ifdef CONFIG_SCHED_INFO
+	return p->sched_info.last_queued;
+#else
+	return QMON_NO_SCHED_INFO;
+#endif
+}
+
 static void qmon_probe_switch(void *data, bool preempt,
 			      struct task_struct *prev,
 			      struct task_struct *next,
@@ -181,7 +195,7 @@ static void qmon_probe_switch(void *data, bool preempt,
 	qmon_rs_switch((unsigned long)prev, prev_state,
 		       qmon_task_flags(prev) | (preempt ? QMON_TASK_PREEMPTED : 0),
 		       (unsigned long)next, qmon_task_flags(next), cgrp,
-		       cgroup_id(cgrp), local_clock());
+		       cgroup_id(cgrp), qmon_queued_at(next), local_clock());
 	rcu_read_unlock();
 }
 

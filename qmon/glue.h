@@ -64,14 +64,23 @@ void qmon_glue_detach(void);
 /* Waits for a cgroup update the probes scheduled, and runs none after. */
 void qmon_glue_cancel_update(void);
 
+/* Whether the scheduler keeps queue times (CONFIG_SCHED_INFO). */
+bool qmon_glue_sched_info(void);
+
 /* Implemented in Rust, called by C: probes, in atomic context. */
 #define QMON_TASK_IDLE		1	/* the CPU's idle task */
 #define QMON_TASK_IOWAIT	2	/* in_iowait: sleeping for IO */
 #define QMON_TASK_PREEMPTED	4	/* switched out by preemption */
+/*
+ * @next_queued: when @next was queued, as the scheduler's own accounting
+ * (CONFIG_SCHED_INFO) stamped it in local_clock() time, 0 when it was not;
+ * QMON_NO_SCHED_INFO without that accounting.
+ */
+#define QMON_NO_SCHED_INFO	U64_MAX
 void qmon_rs_switch(unsigned long prev, unsigned int prev_state,
 		    unsigned int prev_flags, unsigned long next,
 		    unsigned int next_flags, void *next_cgrp, u64 next_id,
-		    u64 now);
+		    u64 next_queued, u64 now);
 void qmon_rs_wakeup(unsigned long task, bool new_task, void *cgrp, u64 id,
 		    u64 now);
 void qmon_rs_reclaim_begin(unsigned long task, bool memcg, u64 now);

@@ -6,12 +6,15 @@
 //! event carries. Latencies whose start and end are different events keep
 //! their start in [`Stamps`]:
 //!
-//! - a task switched out while runnable (preempted), woken, or new is
-//!   stamped "queued"; when it is switched in, the time since is
-//!   `schedlat_wait`;
+//! - `schedlat_wait` is the time from when a task was queued (woken, new,
+//!   or switched out while runnable) to when it is switched in. The
+//!   scheduler's own accounting (`CONFIG_SCHED_INFO`, which delay
+//!   accounting and schedstats select) already stamps that time in the
+//!   task, so the switch probe reads it there and keeps nothing; without
+//!   it, such a task is stamped "queued" here;
 //! - a task switched out asleep is stamped with the kind of sleep
-//!   ([`sleep_series`]); when it is woken, the time since is that series,
-//!   and it is stamped "queued";
+//!   ([`sleep_series`]); when it is woken, the time since is that series
+//!   (and, without the scheduler's queue times, it is stamped "queued");
 //! - direct reclaim, global or of a memory cgroup, is stamped at its begin
 //!   tracepoint and measured at its end;
 //! - a block request is measured from its own start time (stamped by the
@@ -75,6 +78,9 @@ pub(crate) struct Monitor {
     attached: AtomicBool,
     /// Whether direct compaction is timed.
     pub(crate) compact: AtomicBool,
+    /// Whether the scheduler stamps queue times in the task
+    /// (`CONFIG_SCHED_INFO`); if not, [`QUEUED`] stamps stand in.
+    queue_times: bool,
     /// Latencies not measured because their start found no free slot.
     pub(crate) lost: AtomicU64,
     /// The event buffer and how many events were ever added to it.
@@ -99,6 +105,8 @@ impl Monitor {
             slots,
             attached: AtomicBool::new(false),
             compact: AtomicBool::new(false),
+            // SAFETY: no preconditions.
+            queue_times: unsafe { ffi::qmon_glue_sched_info() },
             lost: AtomicU64::new(0),
             events,
             events_head: AtomicU64::new(0),
@@ -230,6 +238,7 @@ pub(crate) extern "C" fn qmon_rs_switch(
     next_flags: c_uint,
     next_cgrp: *mut c_void,
     next_id: u64,
+    next_queued: u64,
     now: u64,
 ) {
     let Some(m) = monitor() else { return };
@@ -238,26 +247,39 @@ pub(crate) extern "C" fn qmon_rs_switch(
         // A preempted task stays runnable whatever state it was entering.
         let runnable = prev_state == 0 || prev_flags & ffi::TASK_PREEMPTED != 0;
         if runnable {
-            m.put(prev, QUEUED, now);
+            // The scheduler stamps its queue time, if it keeps them.
+            if !m.queue_times {
+                m.put(prev, QUEUED, now);
+            }
         } else if let Some(s) = sleep_series(prev_state, prev_flags & ffi::TASK_IOWAIT != 0) {
             m.put(prev, sleep_tag(s), now);
         } else {
             stamps.take(prev);
         }
     }
-    if next_flags & ffi::TASK_IDLE == 0 {
-        if let Some((QUEUED, t)) = stamps.take(next) {
-            // SAFETY: a probe, passing the glue's cgroup.
-            unsafe {
-                m.record(
-                    next_cgrp,
-                    next_id,
-                    Series::SchedWait,
-                    now.saturating_sub(t),
-                    next,
-                )
-            };
+    if next_flags & ffi::TASK_IDLE != 0 {
+        return;
+    }
+    let queued = if next_queued == ffi::NO_SCHED_INFO {
+        match stamps.take(next) {
+            Some((QUEUED, t)) => t,
+            _ => return,
         }
+    } else {
+        next_queued
+    };
+    // 0: not queued since it last ran (the scheduler's "no stamp").
+    if queued != 0 {
+        // SAFETY: a probe, passing the glue's cgroup.
+        unsafe {
+            m.record(
+                next_cgrp,
+                next_id,
+                Series::SchedWait,
+                now.saturating_sub(queued),
+                next,
+            )
+        };
     }
 }
 
@@ -272,18 +294,31 @@ pub(crate) extern "C" fn qmon_rs_wakeup(
 ) {
     let Some(m) = monitor() else { return };
     if new_task {
-        m.put(task, QUEUED, now);
+        // A new task at the address of one that died asleep must not
+        // inherit its stamp.
+        if m.queue_times {
+            m.stamps().take(task);
+        } else {
+            m.put(task, QUEUED, now);
+        }
         return;
     }
     // Only a task stamped asleep: a wakeup of a task that had not yet
     // switched out measures nothing.
-    let Some((tag, t)) = m.stamps().get(task) else {
+    let stamps = m.stamps();
+    let Some((tag, t)) = (if m.queue_times {
+        stamps.take(task)
+    } else {
+        stamps.get(task)
+    }) else {
         return;
     };
     if let Some(s) = tag_sleep(tag) {
         // SAFETY: a probe, passing the glue's cgroup.
         unsafe { m.record(cgrp, id, s, now.saturating_sub(t), task) };
-        m.put(task, QUEUED, now);
+        if !m.queue_times {
+            m.put(task, QUEUED, now);
+        }
     }
 }
 
