@@ -8,6 +8,9 @@
  * Usage: iobench write DEV SECONDS TASKS KIB
  *   TASKS tasks writing KIB KiB requests sequentially (each in its own
  *   region); prints "bytes_per_second".
+ * Usage: iobench cached DEV MIB
+ *   one buffered read of the first MIB MiB of DEV, 1 MiB at a time (through
+ *   the page cache); prints "microseconds".
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -107,14 +110,39 @@ static int do_write(const char *dev, int seconds, int tasks, int kib)
 	return 0;
 }
 
+static int do_cached(const char *dev, int mib)
+{
+	static char buf[1 << 20];
+	unsigned long long t0;
+	int fd = open(dev, O_RDONLY);
+
+	if (fd < 0) {
+		perror(dev);
+		return 1;
+	}
+	t0 = now_us();
+	for (int i = 0; i < mib; i++) {
+		if (read(fd, buf, sizeof(buf)) != sizeof(buf)) {
+			perror("read");
+			return 1;
+		}
+	}
+	printf("%llu\n", now_us() - t0);
+	close(fd);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 4 && !strcmp(argv[1], "read"))
 		return do_read(argv[2], atoi(argv[3]));
+	if (argc == 4 && !strcmp(argv[1], "cached"))
+		return do_cached(argv[2], atoi(argv[3]));
 	if (argc == 6 && !strcmp(argv[1], "write"))
 		return do_write(argv[2], atoi(argv[3]), atoi(argv[4]),
 				atoi(argv[5]));
 	fprintf(stderr, "usage: iobench read DEV SECONDS\n"
-			"       iobench write DEV SECONDS TASKS KIB\n");
+			"       iobench write DEV SECONDS TASKS KIB\n"
+			"       iobench cached DEV MIB\n");
 	return 2;
 }

@@ -1,18 +1,30 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * memhog MIB [hold]: allocates MIB MiB of anonymous memory and touches
- * every page; with "hold", then waits forever, else exits 0. Sets its own
+ * memhog MIB [hold|time]: allocates MIB MiB of anonymous memory and touches
+ * every page; with "hold", then waits forever; with "time", prints the
+ * microseconds that took; then exits 0. Sets its own
  * oom_score_adj to 0 first, so that a test that shields itself with -1000
  * can still have its hogs chosen.
  */
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
+
+static unsigned long long now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000ULL + ts.tv_nsec / 1000;
+}
 
 int main(int argc, char **argv)
 {
+	unsigned long long t0;
 	size_t len, i;
 	char *p;
 	int fd;
@@ -24,6 +36,7 @@ int main(int argc, char **argv)
 		return 2;
 	close(fd);
 	len = (size_t)atol(argv[1]) << 20;
+	t0 = now_us();
 	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (p == MAP_FAILED)
 		return 2;
@@ -32,5 +45,7 @@ int main(int argc, char **argv)
 	if (argc > 2 && !strcmp(argv[2], "hold"))
 		for (;;)
 			pause();
+	if (argc > 2 && !strcmp(argv[2], "time"))
+		printf("%llu\n", now_us() - t0);
 	return 0;
 }
