@@ -5,7 +5,10 @@
 //! Every cgroup v2 cgroup has a [`CgStats`]: for each CPU, one histogram
 //! per series. An event is counted on the CPU that sees it, in the cgroup of
 //! the task (or request) and in each of its ancestors, so that a cgroup's
-//! numbers include its descendants' and a read sums over CPUs only.
+//! numbers include its descendants' and a read sums over CPUs only. Each
+//! CPU's histograms link to the parent's for the same CPU, so that counting
+//! touches one block of memory per level; the thresholds are only looked at
+//! while some cgroup has one set for the series.
 //!
 //! The table is a fixed array of hash chains. Probes look cgroups up without
 //! a lock, inside the RCU read-side critical section that a probe runs in.
@@ -27,9 +30,15 @@ const NR_CHAINS: usize = 1024;
 
 /// One CPU's histograms of a cgroup; aligned so that CPUs never share a
 /// cache line.
+///
+/// # Invariants
+///
+/// `parent` is null for the root cgroup's entry and otherwise points to the
+/// same CPU's `CpuStats` of the parent's entry (see [`CgStats`]).
 #[repr(C, align(64))]
 pub(crate) struct CpuStats {
     hist: [CpuHist; NR_SERIES],
+    parent: *const CpuStats,
 }
 
 /// The histograms of one cgroup.
@@ -70,10 +79,19 @@ pub(crate) struct Crossing {
 
 impl CgStats {
     fn new(id: u64, parent: *const CgStats, nr_cpus: usize, seen: u64) -> Result<KBox<Self>> {
-        let mut cpus = KVVec::with_capacity(nr_cpus, GFP_KERNEL | __GFP_ZERO)?;
+        let mut cpus: KVVec<CpuStats> = KVVec::with_capacity(nr_cpus, GFP_KERNEL | __GFP_ZERO)?;
         // SAFETY: the capacity is `nr_cpus`, allocated zeroed, and all-zero
-        // bytes are a valid `CpuStats` (atomics at zero: empty histograms).
+        // bytes are a valid `CpuStats` (atomics at zero: empty histograms,
+        // null parent).
         unsafe { cpus.set_len(nr_cpus) };
+        // SAFETY: the caller passes null or the parent's live entry, whose
+        // `cpus` has `nr_cpus` elements too (one table, one `nr_cpus`).
+        if let Some(p) = unsafe { parent.as_ref() } {
+            for (c, pc) in cpus.iter_mut().zip(p.cpus.iter()) {
+                // INVARIANT: the same CPU's histograms of the parent.
+                c.parent = pc;
+            }
+        }
         // INVARIANT: the caller passes the parent's entry (or null for the
         // root), and `cpus` has `nr_cpus` elements.
         Ok(KBox::new(
@@ -94,18 +112,25 @@ impl CgStats {
     }
 
     /// Counts a latency of `ns` in `series` on `cpu`, here and in every
-    /// ancestor, and checks it against each one's threshold.
-    pub(crate) fn record(&self, cpu: usize, series: Series, ns: u64) -> Crossing {
+    /// ancestor; if `armed` (some cgroup has a threshold for `series`),
+    /// checks it against each one's threshold.
+    pub(crate) fn record(&self, cpu: usize, series: Series, ns: u64, armed: bool) -> Crossing {
         let atomic = series.shared_with_irq();
         let i = series as usize;
+        let mut c: *const CpuStats = self.cpus.get(cpu).map_or(ptr::null(), |c| c);
+        // SAFETY: by the type invariants the same CPU's histograms of the
+        // ancestors outlive ours.
+        while let Some(st) = unsafe { c.as_ref() } {
+            st.hist[i].record(ns, atomic);
+            c = st.parent;
+        }
         let mut crossing = Crossing::default();
+        if !armed {
+            return crossing;
+        }
         let mut s: *const CgStats = self;
-        while !s.is_null() {
-            // SAFETY: by the type invariant the ancestors outlive `self`.
-            let st = unsafe { &*s };
-            if let Some(c) = st.cpus.get(cpu) {
-                c.hist[i].record(ns, atomic);
-            }
+        // SAFETY: by the type invariant the ancestors outlive `self`.
+        while let Some(st) = unsafe { s.as_ref() } {
             let threshold = st.thresholds[i].load(Ordering::Relaxed);
             if threshold != 0 && ns >= threshold {
                 crossing.over = true;
@@ -149,10 +174,17 @@ impl CgStats {
         }
     }
 
-    /// Sets a threshold and count, and restarts counting latencies over it.
-    pub(crate) fn set_control(&self, c: &Control) {
+    /// Sets a threshold and count, and restarts counting latencies over it;
+    /// `armed` counts the cgroups with a threshold per series.
+    pub(crate) fn set_control(&self, c: &Control, armed: &Armed) {
         let i = c.series as usize;
-        self.thresholds[i].store(0, Ordering::Relaxed);
+        let was = self.thresholds[i].swap(0, Ordering::Relaxed) != 0;
+        // Armed before the threshold is stored, disarmed after it is gone.
+        if c.threshold_us != 0 && !was {
+            armed.0[i].fetch_add(1, Ordering::Relaxed);
+        } else if c.threshold_us == 0 && was {
+            armed.0[i].fetch_sub(1, Ordering::Relaxed);
+        }
         self.counts[i].store(c.count, Ordering::Relaxed);
         self.over[i].store(0, Ordering::Relaxed);
         self.thresholds[i].store(c.threshold_us * 1000, Ordering::Relaxed);
@@ -187,6 +219,9 @@ impl CgStats {
     }
 }
 
+/// How many cgroups have a threshold set, per series.
+pub(crate) struct Armed([AtomicU64; NR_SERIES]);
+
 /// The process-context side of the table.
 struct Writer {
     generation: u64,
@@ -214,6 +249,8 @@ pub(crate) struct Table {
     chains: KVVec<AtomicPtr<CgStats>>,
     root: AtomicPtr<CgStats>,
     nr_cpus: usize,
+    /// Cgroups with a threshold, per series (changed under the mutex).
+    armed: Armed,
     #[pin]
     writer: Mutex<Writer>,
 }
@@ -241,6 +278,7 @@ impl Table {
             chains,
             root: AtomicPtr::new(ptr::null_mut()),
             nr_cpus,
+            armed: Armed([const { AtomicU64::new(0) }; NR_SERIES]),
             writer <- new_mutex!(Writer {
                 generation: 0,
                 len: 0,
@@ -299,6 +337,17 @@ impl Table {
                 return Some(s);
             }
         }
+    }
+
+    /// Whether some cgroup has a threshold set for `series`.
+    pub(crate) fn armed(&self, series: Series) -> bool {
+        self.armed.0[series as usize].load(Ordering::Relaxed) != 0
+    }
+
+    /// The per-series counts of cgroups with a threshold, for
+    /// [`CgStats::set_control`] (under [`Table::with`]).
+    pub(crate) fn armed_counts(&self) -> &Armed {
+        &self.armed
     }
 
     /// Calls `f` with the entry of cgroup `id`, bringing the table up to
@@ -479,6 +528,12 @@ impl Table {
                 }
                 // Readers on `s` still follow `s.next`, which stays.
                 link.store(s.next.load(Ordering::Relaxed), Ordering::Release);
+                // Nobody can set its thresholds any more: no longer armed.
+                for (t, a) in s.thresholds.iter().zip(self.armed.0.iter()) {
+                    if t.load(Ordering::Relaxed) != 0 {
+                        a.fetch_sub(1, Ordering::Relaxed);
+                    }
+                }
                 s.dead_next.store(dead, Ordering::Relaxed);
                 dead = p;
                 n += 1;

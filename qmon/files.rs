@@ -136,7 +136,8 @@ impl CgroupFiles for Monitor {
         }
         let text = core::str::from_utf8(input).map_err(|_| EINVAL)?;
         self.table.with(cg.id, |s| {
-            hist::parse_controls(text, |c| s.set_control(&c)).map_err(|e| match e {
+            let armed = self.table.armed_counts();
+            hist::parse_controls(text, |c| s.set_control(&c, armed)).map_err(|e| match e {
                 ControlError::Invalid => EINVAL,
                 ControlError::Range => ERANGE,
             })

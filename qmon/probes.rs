@@ -157,7 +157,7 @@ impl Monitor {
         };
         // SAFETY: no preconditions; probes cannot migrate.
         let cpu = unsafe { ffi::qmon_glue_cpu() } as usize;
-        let crossing = s.record(cpu, series, ns);
+        let crossing = s.record(cpu, series, ns, self.table.armed(series));
         if crossing.over {
             // SAFETY: no preconditions.
             let mut e = Event::new(unsafe { ffi::qmon_glue_ktime() }, ns, series);
