@@ -581,25 +581,22 @@ bogus line without value
     #[test]
     fn last_line_without_newline() {
         let v = view(64 << 20, 0);
-        let mut out = String::new();
-        render(
-            "Hugepagesize:       2048 kB\nMemTotal:  99999999 kB",
-            Some(&v),
-            &mut out,
-        )
-        .unwrap();
-        assert_eq!(out, "Hugepagesize:       2048 kB\nMemTotal:     65536 kB\n");
-        let mut out = String::new();
-        render(
-            "MemTotal:  99999999 kB\nHugepagesize:       2048 kB",
-            Some(&v),
-            &mut out,
-        )
-        .unwrap();
-        assert_eq!(out, "MemTotal:     65536 kB\nHugepagesize:       2048 kB\n");
-        let mut out = String::new();
-        render("", Some(&v), &mut out).unwrap();
-        assert_eq!(out, "");
+        let of = |host: &str| {
+            let mut out = String::new();
+            render(host, Some(&v), &mut out).unwrap();
+            out
+        };
+        let (total, huge) = ("MemTotal:  99999999 kB", "Hugepagesize:       2048 kB");
+        let (total_view, huge_view) = ("MemTotal:     65536 kB\n", "Hugepagesize:       2048 kB\n");
+        assert_eq!(
+            of(&format!("{huge}\n{total}")),
+            format!("{huge_view}{total_view}")
+        );
+        assert_eq!(
+            of(&format!("{total}\n{huge}")),
+            format!("{total_view}{huge_view}")
+        );
+        assert_eq!(of(""), "");
     }
 
     #[test]
