@@ -51,6 +51,7 @@ impl<T, const N: usize> Recent<T, N> {
     }
 
     /// A copy of the value of `key`, as [`Self::get_with`] finds it.
+    #[cfg(test)]
     pub(crate) fn get(&self, key: u64, now_ns: u64, ttl_ns: u64) -> Option<T>
     where
         T: Clone,

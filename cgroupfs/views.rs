@@ -50,10 +50,10 @@ pub(crate) struct State {
     pub(crate) births: SpinLock<KVec<(u64, u64)>>,
     /// The parsed `memory.stat` of the view cgroups read last, by cgroup id.
     #[pin]
-    pub(crate) memstats: Mutex<Recent<MemStat, MEMSTATS>>,
+    pub(crate) memstats: Mutex<Recent<MemStat, RECENT_CGROUPS>>,
     /// The CPUs and CPU time of the view cgroups read last, by cgroup id.
     #[pin]
-    pub(crate) cpusnaps: Mutex<Recent<CpuSnap, MEMSTATS>>,
+    pub(crate) cpusnaps: Mutex<Recent<CpuSnap, RECENT_CGROUPS>>,
     /// The host files container views take their host lines from, by
     /// [`HostFile`].
     #[pin]
@@ -62,7 +62,7 @@ pub(crate) struct State {
 
 /// How many view cgroups keep their statistics in [`State::memstats`] and
 /// [`State::cpusnaps`].
-const MEMSTATS: usize = 32;
+const RECENT_CGROUPS: usize = 32;
 
 impl State {
     pub(crate) fn new() -> Result<impl PinInit<Self, Error>> {
@@ -173,6 +173,13 @@ pub(crate) fn read_cg(src: &State, cgroup: &[u8], file: &str) -> Result<Option<K
     }
 }
 
+/// Appends the text of a source file as it is.
+fn pass_through(out: &mut Text, host: &[u8]) -> Result {
+    out.0
+        .extend_from_slice(host, GFP_KERNEL)
+        .map_err(Into::into)
+}
+
 /// Kernel files are ASCII; anything else is refused rather than shown.
 fn text(bytes: &[u8]) -> Result<&str> {
     core::str::from_utf8(bytes).map_err(|_| EINVAL)
@@ -259,6 +266,29 @@ fn cache_ttl_ns() -> u64 {
     u64::from(PARAMS.get("stat_cache_ms")) * 1_000_000
 }
 
+/// The value of `key` in `cache` if it is at most `stat_cache_ms` old,
+/// else `read(now)`, kept there (`dup` copies a value).
+fn cached<T, const N: usize>(
+    cache: &Mutex<Recent<T, N>>,
+    key: u64,
+    dup: impl Fn(&T) -> Result<T>,
+    read: impl FnOnce(u64) -> Result<T>,
+) -> Result<T> {
+    let (ttl_ns, now) = (cache_ttl_ns(), load::boottime_ns());
+    if ttl_ns == 0 {
+        return read(now);
+    }
+    if let Some(v) = cache.lock().get_with(key, now, ttl_ns, &dup) {
+        return v;
+    }
+    let v = read(now)?;
+    // Without memory for the copy, the next open reads again.
+    if let Ok(kept) = dup(&v) {
+        cache.lock().put(key, now, ttl_ns, kept);
+    }
+    Ok(v)
+}
+
 /// A copy of `bytes`.
 fn copy(bytes: &[u8]) -> Result<KVVec<u8>> {
     let mut v = KVVec::with_capacity(bytes.len(), GFP_KERNEL)?;
@@ -289,40 +319,28 @@ impl HostFile {
 /// (totals that do not change, interrupt counts, CPU descriptions); the
 /// host's own view always reads the file live.
 fn host_text(src: &State, f: HostFile) -> Result<KVVec<u8>> {
-    let (ttl_ns, now, key) = (cache_ttl_ns(), load::boottime_ns(), f as u64);
-    if ttl_ns > 0 {
-        if let Some(text) = src
-            .host_texts
-            .lock()
-            .get_with(key, now, ttl_ns, |t| copy(t))
-        {
-            return text;
-        }
-    }
-    let text = read_host(&src.proc, f.path())?;
-    if ttl_ns > 0 {
-        src.host_texts.lock().put(key, now, ttl_ns, copy(&text)?);
-    }
-    Ok(text)
+    cached(
+        &src.host_texts,
+        f as u64,
+        |t| copy(t),
+        |_| read_host(&src.proc, f.path()),
+    )
 }
 
 /// The parsed `memory.stat` of `cg` (at path `cgroup`), at most
 /// `stat_cache_ms` old. Limits and usage are never cached: they are read
 /// live by [`Cgroup::memory`].
 fn mem_stat(src: &State, cgroup: &[u8], cg: &Cgroup) -> Result<MemStat> {
-    let (ttl_ns, id, now) = (cache_ttl_ns(), cg.id(), load::boottime_ns());
-    if ttl_ns > 0 {
-        if let Some(s) = src.memstats.lock().get(id, now, ttl_ns) {
-            return Ok(s);
-        }
-    }
-    let stat = read_cg(src, cgroup, "memory.stat")?
-        .map(|s| MemStat::parse(&s))
-        .unwrap_or_default();
-    if ttl_ns > 0 {
-        src.memstats.lock().put(id, now, ttl_ns, stat.clone());
-    }
-    Ok(stat)
+    cached(
+        &src.memstats,
+        cg.id(),
+        |s| Ok(s.clone()),
+        |_| {
+            Ok(read_cg(src, cgroup, "memory.stat")?
+                .map(|s| MemStat::parse(&s))
+                .unwrap_or_default())
+        },
+    )
 }
 
 /// The CPU side of a view cgroup as of `at_ns`: its CPUs (the cpuset's,
@@ -393,21 +411,9 @@ impl CpuSnap {
 /// whole snapshot, so that a `stat` shows CPU time and uptime of one
 /// moment and never goes backwards.
 fn cpu_snap(src: &State, c: &[u8], vc: &Cgroup) -> Result<CpuSnap> {
-    let (ttl_ns, id, now) = (cache_ttl_ns(), vc.id(), load::boottime_ns());
-    if ttl_ns > 0 {
-        if let Some(s) = src
-            .cpusnaps
-            .lock()
-            .get_with(id, now, ttl_ns, CpuSnap::try_clone)
-        {
-            return s;
-        }
-    }
-    let snap = CpuSnap::read(src, c, now)?;
-    if ttl_ns > 0 {
-        src.cpusnaps.lock().put(id, now, ttl_ns, snap.try_clone()?);
-    }
-    Ok(snap)
+    cached(&src.cpusnaps, vc.id(), CpuSnap::try_clone, |now| {
+        CpuSnap::read(src, c, now)
+    })
 }
 
 /// `stat` or `uptime` of the view cgroup `vc` (at path `c`).
@@ -480,10 +486,7 @@ fn render(view: View, out: &mut Text) -> Result {
         View::Cpuinfo => {
             let (Some(c), Some(vc)) = (&cg, &view_cg) else {
                 let host = read_host(&src.proc, HostFile::Cpuinfo.path())?;
-                return out
-                    .0
-                    .extend_from_slice(&host, GFP_KERNEL)
-                    .map_err(Into::into);
+                return pass_through(out, &host);
             };
             let snap = cpu_snap(src, c, vc)?;
             let host = host_text(src, HostFile::Cpuinfo)?;
@@ -514,9 +517,7 @@ fn render(view: View, out: &mut Text) -> Result {
             // gives it no read_iter).
             let root: &[u8] = b"";
             let text = read_cg(src, cg.as_deref().unwrap_or(root), file)?.ok_or(ENOENT)?;
-            out.0
-                .extend_from_slice(&text, GFP_KERNEL)
-                .map_err(Into::into)
+            pass_through(out, &text)
         }
         View::Vmstat => {
             let host = read_host(&src.proc, kernel::c_str!("vmstat"))?;
@@ -560,10 +561,7 @@ fn render(view: View, out: &mut Text) -> Result {
             let host = read_host(&src.proc, host_file)?;
             match (&cg, &view_cg) {
                 (Some(c), Some(vc)) => loadavg_view(src, text(&host)?, c, vc, out),
-                _ => out
-                    .0
-                    .extend_from_slice(&host, GFP_KERNEL)
-                    .map_err(Into::into),
+                _ => pass_through(out, &host),
             }
         }
         View::CpuOnline | View::CpuPossible | View::CpuPresent => {
@@ -576,10 +574,7 @@ fn render(view: View, out: &mut Text) -> Result {
                 View::CpuPossible => kernel::c_str!("devices/system/cpu/possible"),
                 _ => kernel::c_str!("devices/system/cpu/present"),
             };
-            let host = read_host(&src.sys, file)?;
-            out.0
-                .extend_from_slice(&host, GFP_KERNEL)
-                .map_err(Into::into)
+            pass_through(out, &read_host(&src.sys, file)?)
         }
     }
 }
