@@ -33,5 +33,3 @@ extern "C" {
 pub(crate) const TASK_IDLE: c_uint = 1;
 pub(crate) const TASK_IOWAIT: c_uint = 2;
 pub(crate) const TASK_PREEMPTED: c_uint = 4;
-/// `QMON_NO_SCHED_INFO` of `glue.h`: the kernel keeps no queue times.
-pub(crate) const NO_SCHED_INFO: u64 = u64::MAX;

@@ -179,7 +179,7 @@ static u64 qmon_queued_at(struct task_struct *p)
 #ifdef CONFIG_SCHED_INFO
 	return p->sched_info.last_queued;
 #else
-	return QMON_NO_SCHED_INFO;
+	return 0;
 #endif
 }
 

@@ -73,10 +73,9 @@ bool qmon_glue_sched_info(void);
 #define QMON_TASK_PREEMPTED	4	/* switched out by preemption */
 /*
  * @next_queued: when @next was queued, as the scheduler's own accounting
- * (CONFIG_SCHED_INFO) stamped it in local_clock() time, 0 when it was not;
- * QMON_NO_SCHED_INFO without that accounting.
+ * (CONFIG_SCHED_INFO, see qmon_glue_sched_info()) stamped it in
+ * local_clock() time; 0 when it was not, or without that accounting.
  */
-#define QMON_NO_SCHED_INFO	U64_MAX
 void qmon_rs_switch(unsigned long prev, unsigned int prev_state,
 		    unsigned int prev_flags, unsigned long next,
 		    unsigned int next_flags, void *next_cgrp, u64 next_id,

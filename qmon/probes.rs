@@ -260,13 +260,13 @@ pub(crate) extern "C" fn qmon_rs_switch(
     if next_flags & ffi::TASK_IDLE != 0 {
         return;
     }
-    let queued = if next_queued == ffi::NO_SCHED_INFO {
+    let queued = if m.queue_times {
+        next_queued
+    } else {
         match stamps.take(next) {
             Some((QUEUED, t)) => t,
             _ => return,
         }
-    } else {
-        next_queued
     };
     // 0: not queued since it last ran (the scheduler's "no stamp").
     if queued != 0 {
