@@ -1,9 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # qmon: per-cgroup latency histograms from deterministic workloads with
 # known answers: run-queue waits of two busy loops sharing one CPU, a sleep
-# of known length, memory-cgroup reclaim under a small memory.high, reads
-# from a null_blk device with a set completion delay; hierarchy, the
-# enabled switch, unload.
+# of known length, memory-cgroup reclaim under a small memory.high, direct
+# compaction of fragmented memory, reads from a null_blk device with a set
+# completion delay; hierarchy, the enabled switch, unload.
 . /tests/lib.sh
 
 setup_cgroupfs
@@ -30,7 +30,7 @@ above() {
 
 mkdir -p $CG/q
 enable_controllers q
-mkdir -p $CG/q/busy $CG/q/idle $CG/q/sleep $CG/q/mem $CG/q/io
+mkdir -p $CG/q/busy $CG/q/idle $CG/q/sleep $CG/q/mem $CG/q/compact $CG/q/io
 
 for f in sli.cpu sli.memory sli.io sli.hist sli.max; do
 	[ -r $S/$f ] || fail "no $f at the root"
@@ -87,6 +87,28 @@ n=$(count memlat_memcg_direct_reclaim $S/q/mem/sli.hist)
 [ "$n" -ge 1 ] || fail "no memcg reclaim counted under memory.high"
 echo "ok: $n memcg direct reclaims under memory.high"
 
+# Direct compaction: with free memory cut into one-page holes, pipes grown
+# to 16 MiB need order-6 blocks of kernel memory that only compaction can
+# assemble, in the task that asks (kcompactd's proactive compaction, which
+# could assemble them first, is off meanwhile).
+if dmesg | grep 'qmon: loaded' | tail -n 1 | grep -q 'compaction timed'; then
+	echo 3 > /proc/sys/vm/drop_caches
+	pro=$(cat /proc/sys/vm/compaction_proactiveness)
+	echo 0 > /proc/sys/vm/compaction_proactiveness
+	stalls() { awk '$1 == "compact_stall" { print $2 }' /proc/vmstat; }
+	s0=$(stalls)
+	grown=$(in_cgroup q/compact fragment 64 512)
+	echo $pro > /proc/sys/vm/compaction_proactiveness
+	grep -A8 '^memlat_direct_compact:' $S/q/compact/sli.memory
+	n=$(count memlat_direct_compact $S/q/compact/sli.hist)
+	echo "$grown pipes grown, compact_stall +$(($(stalls) - s0))"
+	[ "$n" -ge 1 ] || fail "no direct compaction counted in q/compact"
+	expect_eq "compactions in q/mem" "$(count memlat_direct_compact $S/q/mem/sli.hist)" 0
+	echo "ok: $n direct compactions"
+else
+	echo "skip: direct compaction is not timed on this kernel"
+fi
+
 # Direct reads from a device that completes every request in 10 ms: each
 # in the 8-16 ms bucket, none faster.
 rmmod null_blk
@@ -137,5 +159,5 @@ unload qmon
 echo "ok: unload"
 rmmod null_blk
 umount $V
-for c in busy idle sleep mem io; do rmdir $CG/q/$c; done
+for c in busy idle sleep mem compact io; do rmdir $CG/q/$c; done
 rmdir $CG/q
