@@ -69,35 +69,51 @@ pub(crate) fn reserve(total: u64, ratio: u32) -> u64 {
     total / 100 * u64::from(ratio) + total % 100 * u64::from(ratio) / 100
 }
 
-/// How far priority reclaim reaches, from one pass to the next.
+/// Priority reclaim's plan, from one pass (every 100 ms) to the next.
 ///
-/// Idle while free memory is at or above the reserve. Under the reserve it
-/// reclaims from the cgroups of priority 7 first, and each further pass
-/// that still finds free memory under the reserve widens the reach by one
-/// priority, down to `highest` (the most important priority it may touch;
-/// 8: none). Back above the reserve, it starts over from 7.
+/// Idle while free memory is at or above the reserve. Under it, a pass
+/// reclaims from the cgroups of priority 7 first; a pass that could not get
+/// all it asked from the cgroups within reach (their memory.reclaim gave
+/// up: nothing left to take) widens the reach by one priority for the next,
+/// down to `highest` (the most important priority it may touch; 8: none).
+/// Back at the reserve, it starts over from 7.
+///
+/// While less than half the reserve is missing, a pass asks for at most
+/// 1/[`PACE`] of the reserve: an allocation burst of the workloads the
+/// reserve is for is refilled behind them at a steady rate, not in one
+/// piece beside them. With more missing, a pass asks for all of it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct PrioReclaim {
     /// The most important priority the last pass reclaimed from;
     /// `MAX_PRIORITY + 1` when idle.
     level: u32,
+    /// The last pass got less than it asked for.
+    short: bool,
 }
+
+/// Below half the reserve missing, a pass asks for at most this fraction
+/// of the reserve.
+pub(crate) const PACE: u64 = 32;
 
 impl PrioReclaim {
     pub(crate) const fn new() -> Self {
         Self {
             level: MAX_PRIORITY + 1,
+            short: false,
         }
     }
 
-    /// The reach `level()` returned.
-    pub(crate) const fn at(level: u32) -> Self {
-        Self { level }
+    /// The plan `to_bits()` returned.
+    pub(crate) const fn from_bits(bits: u32) -> Self {
+        Self {
+            level: bits & 0xff,
+            short: bits & 0x100 != 0,
+        }
     }
 
-    /// The reach, to keep between passes.
-    pub(crate) const fn level(&self) -> u32 {
-        self.level
+    /// The plan as bits, to keep between passes.
+    pub(crate) const fn to_bits(self) -> u32 {
+        self.level | (self.short as u32) << 8
     }
 
     /// One pass with `free` bytes free of a `reserve`: the most important
@@ -109,10 +125,21 @@ impl PrioReclaim {
         }
         if self.level > MAX_PRIORITY {
             self.level = MAX_PRIORITY;
-        } else if self.level > highest {
+        } else if self.short && self.level > highest {
             self.level -= 1;
         }
-        (self.level >= highest).then_some((self.level, reserve - free))
+        let missing = reserve - free;
+        let ask = if missing > reserve / 2 {
+            missing
+        } else {
+            missing.min((reserve / PACE).max(1))
+        };
+        (self.level >= highest).then_some((self.level, ask))
+    }
+
+    /// Tells what the pass that `step()` planned got: all it asked for or not.
+    pub(crate) fn done(&mut self, all: bool) {
+        self.short = !all;
     }
 }
 
@@ -207,26 +234,52 @@ mod tests {
     #[test]
     fn priority_reclaim_widens_while_pressure_persists() {
         let mut p = PrioReclaim::new();
-        assert_eq!(p.step(100, 50, 1), None);
-        assert_eq!(p.step(40, 50, 1), Some((7, 10)));
-        assert_eq!(p.step(45, 50, 1), Some((6, 5)));
-        for level in (1..6).rev() {
-            assert_eq!(p.step(45, 50, 1), Some((level, 5)));
+        assert_eq!(p.step(100, 64, 1), None);
+        // More than half missing: all of it.
+        assert_eq!(p.step(10, 64, 1), Some((7, 54)));
+        // Priority 7 gave all: it stays the reach.
+        p.done(true);
+        assert_eq!(p.step(0, 64, 1), Some((7, 64)));
+        // Priority 7 had nothing left: one priority further per short pass.
+        for level in (1..7).rev() {
+            p.done(false);
+            assert_eq!(p.step(0, 64, 1), Some((level, 64)));
         }
         // Never past the most important priority it may touch.
-        assert_eq!(p.step(45, 50, 1), Some((1, 5)));
+        p.done(false);
+        assert_eq!(p.step(0, 64, 1), Some((1, 64)));
+        // The plan survives a round trip through its bits.
+        assert_eq!(PrioReclaim::from_bits(p.to_bits()), p);
         // Relieved: starts over from 7.
-        assert_eq!(p.step(60, 50, 1), None);
-        assert_eq!(p.step(10, 50, 1), Some((7, 40)));
+        assert_eq!(p.step(64, 64, 1), None);
+        assert_eq!(PrioReclaim::from_bits(p.to_bits()), PrioReclaim::new());
+        assert_eq!(p.step(0, 64, 1), Some((7, 64)));
         // highest 6: 7, then 6, then stays.
         let mut p = PrioReclaim::new();
-        assert_eq!(p.step(0, 50, 6), Some((7, 50)));
-        assert_eq!(p.step(0, 50, 6), Some((6, 50)));
-        assert_eq!(p.step(0, 50, 6), Some((6, 50)));
+        assert_eq!(p.step(0, 64, 6), Some((7, 64)));
+        p.done(false);
+        assert_eq!(p.step(0, 64, 6), Some((6, 64)));
+        p.done(false);
+        assert_eq!(p.step(0, 64, 6), Some((6, 64)));
         // highest 8: never.
         let mut p = PrioReclaim::new();
-        assert_eq!(p.step(0, 50, 8), None);
-        assert_eq!(p.step(0, 50, 8), None);
+        assert_eq!(p.step(0, 64, 8), None);
+        assert_eq!(p.step(0, 64, 8), None);
+    }
+
+    #[test]
+    fn priority_reclaim_paces_small_deficits() {
+        let r = 64 * PACE;
+        let mut p = PrioReclaim::new();
+        // Up to half the reserve missing: 1/PACE of it per pass.
+        assert_eq!(p.step(r - 10, r, 1), Some((7, 10)));
+        assert_eq!(p.step(r - 100, r, 1), Some((7, 64)));
+        assert_eq!(p.step(r / 2, r, 1), Some((7, 64)));
+        // More: everything missing.
+        assert_eq!(p.step(r / 2 - 1, r, 1), Some((7, r / 2 + 1)));
+        // A tiny reserve still moves.
+        let mut p = PrioReclaim::new();
+        assert_eq!(p.step(9, 10, 1), Some((7, 1)));
     }
 
     #[test]

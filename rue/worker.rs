@@ -31,20 +31,24 @@ const IDLE_MS: c_ulong = 1000;
 /// The settings the worker uses, published while it may run.
 static SETTINGS: AtomicPtr<Settings> = AtomicPtr::new(core::ptr::null_mut());
 
-/// Priority reclaim's reach between passes (only the worker, which never
+/// Priority reclaim's plan between passes (only the worker, which never
 /// runs twice at once, uses it).
-static PRIO_LEVEL: AtomicU32 = AtomicU32::new(PrioReclaim::new().level());
+static PRIO_PLAN: AtomicU32 = AtomicU32::new(PrioReclaim::new().to_bits());
 
-/// Asks the kernel to reclaim `bytes` from `cg` through its
-/// `memory.reclaim`; returns how much its usage went down.
+/// Asks the kernel to reclaim `bytes` from `cg` (whose usage was `usage`)
+/// through its `memory.reclaim`; returns how much it took.
 fn reclaim(cg: &Cgroup, usage: u64, bytes: u64) -> Result<u64> {
     let mut text = [0u8; 24];
     let mut w = TextBuf::new(&mut text);
     write!(w, "{bytes}").map_err(|_| EINVAL)?;
     let n = w.len();
-    // EAGAIN: the kernel reclaimed less than asked; what it did counts.
-    let _ = cg.write_file(c"memory.reclaim", &text[..n]);
-    Ok(usage.saturating_sub(cg.memory()?.usage))
+    match cg.write_file(c"memory.reclaim", &text[..n]) {
+        // The kernel counts what it reclaimed: at least `bytes`. (The usage
+        // would not tell while the cgroup's tasks charge more meanwhile.)
+        Ok(()) => Ok(bytes),
+        // EAGAIN: it found less to reclaim; the usage tells what it did.
+        Err(_) => Ok(usage.saturating_sub(cg.memory()?.usage)),
+    }
 }
 
 /// Priority reclaim: under the reserve, reclaims what is missing from the
@@ -55,9 +59,9 @@ fn prio_pass(s: &Settings, live: &[(Entry, Cgroup)]) -> Result {
     unsafe { ffi::rue_glue_memory(&mut free, &mut total) };
     let reserve = memqos::reserve(total, PARAMS.get("prio_reclaim_ratio"));
     let highest = PARAMS.get("highest_reclaim_prio");
-    let mut prio = PrioReclaim::at(PRIO_LEVEL.load(Ordering::Relaxed));
-    let step = prio.step(free, reserve, highest);
-    PRIO_LEVEL.store(prio.level(), Ordering::Relaxed);
+    let mut plan = PrioReclaim::from_bits(PRIO_PLAN.load(Ordering::Relaxed));
+    let step = plan.step(free, reserve, highest);
+    PRIO_PLAN.store(plan.to_bits(), Ordering::Relaxed);
     let Some((level, mut need)) = step else {
         return Ok(());
     };
@@ -82,6 +86,9 @@ fn prio_pass(s: &Settings, live: &[(Entry, Cgroup)]) -> Result {
         s.update(id, |e| e.prio_reclaimed += freed)?;
         need = need.saturating_sub(freed);
     }
+    // Short: what is within reach is used up; the next pass reaches further.
+    plan.done(need == 0);
+    PRIO_PLAN.store(plan.to_bits(), Ordering::Relaxed);
     Ok(())
 }
 
