@@ -23,7 +23,7 @@ extern "C" {
     pub(crate) fn qmon_glue_cgroup_parent(cgrp: *mut c_void) -> *mut c_void;
     pub(crate) fn qmon_glue_cgroup_id(cgrp: *mut c_void) -> u64;
     pub(crate) fn qmon_glue_cgroup_walk(buf: *mut c_void, size: usize) -> c_long;
-    pub(crate) fn qmon_glue_attach(compact: *mut bool) -> c_int;
+    pub(crate) fn qmon_glue_attach(wakeups: bool, compact: *mut bool) -> c_int;
     pub(crate) fn qmon_glue_detach();
     pub(crate) fn qmon_glue_cancel_update();
     pub(crate) fn qmon_glue_sched_info() -> bool;

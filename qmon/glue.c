@@ -312,11 +312,14 @@ void qmon_glue_cancel_update(void)
 static struct qmon_tp {
 	const char *name;
 	void *probe;
+	/* Needed only when the scheduler keeps no queue times. */
+	bool wakeup;
 	struct tracepoint *tp;
+	bool on;
 } qmon_tps[] = {
 	{ "sched_switch", qmon_probe_switch },
-	{ "sched_wakeup", qmon_probe_wakeup },
-	{ "sched_wakeup_new", qmon_probe_wakeup_new },
+	{ "sched_wakeup", qmon_probe_wakeup, true },
+	{ "sched_wakeup_new", qmon_probe_wakeup_new, true },
 	{ "mm_vmscan_direct_reclaim_begin", qmon_probe_direct_begin },
 	{ "mm_vmscan_direct_reclaim_end", qmon_probe_direct_end },
 	{ "mm_vmscan_memcg_reclaim_begin", qmon_probe_memcg_begin },
@@ -337,11 +340,16 @@ static void qmon_find_tp(struct tracepoint *tp, void *priv)
 			qmon_tps[i].tp = tp;
 }
 
-static void qmon_tps_unregister(int n)
+static void qmon_tps_unregister(void)
 {
-	while (n-- > 0)
-		tracepoint_probe_unregister(qmon_tps[n].tp, qmon_tps[n].probe,
-					    NULL);
+	int i;
+
+	for (i = ARRAY_SIZE(qmon_tps) - 1; i >= 0; i--) {
+		if (qmon_tps[i].on)
+			tracepoint_probe_unregister(qmon_tps[i].tp,
+						    qmon_tps[i].probe, NULL);
+		qmon_tps[i].on = false;
+	}
 	tracepoint_synchronize_unregister();
 }
 
@@ -394,7 +402,7 @@ static void qmon_compact_attach(void) { }
 static void qmon_compact_detach(void) { }
 #endif
 
-int qmon_glue_attach(bool *compact)
+int qmon_glue_attach(bool wakeups, bool *compact)
 {
 	int i, ret;
 
@@ -408,6 +416,8 @@ int qmon_glue_attach(bool *compact)
 
 	for_each_kernel_tracepoint(qmon_find_tp, NULL);
 	for (i = 0; i < ARRAY_SIZE(qmon_tps); i++) {
+		if (qmon_tps[i].wakeup && !wakeups)
+			continue;
 		ret = qmon_tps[i].tp ?
 			tracepoint_probe_register(qmon_tps[i].tp,
 						  qmon_tps[i].probe, NULL) :
@@ -415,9 +425,10 @@ int qmon_glue_attach(bool *compact)
 		if (ret) {
 			pr_err("qmon: cannot attach to tracepoint %s: %d\n",
 			       qmon_tps[i].name, ret);
-			qmon_tps_unregister(i);
+			qmon_tps_unregister();
 			return ret;
 		}
+		qmon_tps[i].on = true;
 	}
 	qmon_compact_attach();
 	*compact = qmon_compact_on;
@@ -427,5 +438,5 @@ int qmon_glue_attach(bool *compact)
 void qmon_glue_detach(void)
 {
 	qmon_compact_detach();
-	qmon_tps_unregister(ARRAY_SIZE(qmon_tps));
+	qmon_tps_unregister();
 }

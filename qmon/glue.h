@@ -55,10 +55,11 @@ u64 qmon_glue_cgroup_id(void *cgrp);
 long qmon_glue_cgroup_walk(void *buf, size_t size);
 
 /*
- * Attaches every probe; on error none is attached. @compact is set when
- * direct compaction is measured (it needs kretprobes).
+ * Attaches every probe (those of wakeups only if @wakeups); on error none
+ * is attached. @compact is set when direct compaction is measured (it needs
+ * kretprobes).
  */
-int qmon_glue_attach(bool *compact);
+int qmon_glue_attach(bool wakeups, bool *compact);
 /* After this returns no probe runs and none will run again. */
 void qmon_glue_detach(void);
 /* Waits for a cgroup update the probes scheduled, and runs none after. */

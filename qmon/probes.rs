@@ -13,8 +13,12 @@
 //!   task, so the switch probe reads it there and keeps nothing; without
 //!   it, such a task is stamped "queued" here;
 //! - a task switched out asleep is stamped with the kind of sleep
-//!   ([`sleep_series`]); when it is woken, the time since is that series
-//!   (and, without the scheduler's queue times, it is stamped "queued");
+//!   ([`sleep_series`]); the time from then to its wakeup is that series.
+//!   With the scheduler's queue times, the wakeup's time is the queue time
+//!   the switch probe reads when the task is switched in, so no probe on
+//!   wakeups is attached at all (the sleep is counted when the woken task
+//!   gets a CPU); without them, a wakeup probe measures it and stamps the
+//!   task "queued";
 //! - direct reclaim, global or of a memory cgroup, is stamped at its begin
 //!   tracepoint and measured at its end;
 //! - a block request is measured from its own start time (stamped by the
@@ -32,7 +36,7 @@
 //! only touch per-CPU histograms, the start-time slots and, over a
 //! threshold, a shared counter and the event ring.
 
-use crate::cgstats::Table;
+use crate::cgstats::{CgStats, Table};
 use crate::events::{self, Event, Ring, STACK_DEPTH};
 use crate::ffi;
 use crate::files::Files;
@@ -150,11 +154,33 @@ impl Monitor {
     /// Called from a probe, with `cgrp` null or valid for the call, and
     /// `task` 0 or a task that stays valid for the call.
     unsafe fn record(&self, cgrp: *mut c_void, id: u64, series: Series, ns: u64, task: usize) {
+        // SAFETY: the caller's guarantee.
+        if let Some(s) = unsafe { self.entry(cgrp, id) } {
+            // SAFETY: the caller's guarantee.
+            unsafe { self.count(s, series, ns, task) };
+        }
+    }
+
+    /// The entry that counts for the cgroup `cgrp` (`id`).
+    ///
+    /// # Safety
+    ///
+    /// Called from a probe, with `cgrp` null or valid for the call; the
+    /// reference is used in that probe only.
+    unsafe fn entry(&self, cgrp: *mut c_void, id: u64) -> Option<&CgStats> {
         // SAFETY: probes run in an RCU read-side critical section and keep
-        // `cgrp` valid; the reference does not leave this function.
-        let Some(s) = (unsafe { self.table.find(cgrp, id) }) else {
-            return;
-        };
+        // `cgrp` valid (the caller's guarantee); the reference does not
+        // leave the probe.
+        unsafe { self.table.find(cgrp, id) }
+    }
+
+    /// Counts `ns` in the entry `s`, as [`Monitor::record`] does.
+    ///
+    /// # Safety
+    ///
+    /// Called from a probe, with `task` 0 or a task that stays valid for
+    /// the call.
+    unsafe fn count(&self, s: &CgStats, series: Series, ns: u64, task: usize) {
         // SAFETY: no preconditions; probes cannot migrate.
         let cpu = unsafe { ffi::qmon_glue_cpu() } as usize;
         let crossing = s.record(cpu, series, ns, self.table.armed(series));
@@ -196,7 +222,10 @@ impl Monitor {
             self.stamps().clear();
             let mut compact = false;
             // SAFETY: the probes only use the published monitor.
-            kernel::error::to_result(unsafe { ffi::qmon_glue_attach(&mut compact) })?;
+            // Wakeups need a probe only without the scheduler's queue times.
+            kernel::error::to_result(unsafe {
+                ffi::qmon_glue_attach(!self.queue_times, &mut compact)
+            })?;
             self.compact.store(compact, Ordering::Relaxed);
         } else {
             // SAFETY: attached, as `attached` says.
@@ -260,30 +289,43 @@ pub(crate) extern "C" fn qmon_rs_switch(
     if next_flags & ffi::TASK_IDLE != 0 {
         return;
     }
-    let queued = if m.queue_times {
-        next_queued
-    } else {
-        match stamps.take(next) {
-            Some((QUEUED, t)) => t,
-            _ => return,
+    if !m.queue_times {
+        if let Some((QUEUED, queued)) = stamps.take(next) {
+            // SAFETY: a probe, passing the glue's cgroup.
+            unsafe {
+                m.record(
+                    next_cgrp,
+                    next_id,
+                    Series::SchedWait,
+                    now.saturating_sub(queued),
+                    next,
+                )
+            };
         }
-    };
-    // 0: not queued since it last ran (the scheduler's "no stamp").
-    if queued != 0 {
-        // SAFETY: a probe, passing the glue's cgroup.
-        unsafe {
-            m.record(
-                next_cgrp,
-                next_id,
-                Series::SchedWait,
-                now.saturating_sub(queued),
-                next,
-            )
-        };
+        return;
     }
+    // Asleep since its stamp, woken when it was queued.
+    let slept = stamps
+        .take(next)
+        .and_then(|(tag, t)| Some((tag_sleep(tag)?, t)));
+    // 0: not queued since it last ran (the scheduler's "no stamp").
+    if next_queued == 0 {
+        return;
+    }
+    // SAFETY: a probe, passing the glue's cgroup.
+    let Some(s) = (unsafe { m.entry(next_cgrp, next_id) }) else {
+        return;
+    };
+    if let Some((series, t)) = slept {
+        // SAFETY: a probe; `next` is valid for it.
+        unsafe { m.count(s, series, next_queued.saturating_sub(t), next) };
+    }
+    // SAFETY: as above.
+    unsafe { m.count(s, Series::SchedWait, now.saturating_sub(next_queued), next) };
 }
 
-/// Probe of `sched_wakeup` and `sched_wakeup_new`.
+/// Probe of `sched_wakeup` and `sched_wakeup_new`, attached only when the
+/// scheduler keeps no queue times.
 #[no_mangle]
 pub(crate) extern "C" fn qmon_rs_wakeup(
     task: usize,
@@ -294,31 +336,18 @@ pub(crate) extern "C" fn qmon_rs_wakeup(
 ) {
     let Some(m) = monitor() else { return };
     if new_task {
-        // A new task at the address of one that died asleep must not
-        // inherit its stamp.
-        if m.queue_times {
-            m.stamps().take(task);
-        } else {
-            m.put(task, QUEUED, now);
-        }
+        m.put(task, QUEUED, now);
         return;
     }
     // Only a task stamped asleep: a wakeup of a task that had not yet
     // switched out measures nothing.
-    let stamps = m.stamps();
-    let Some((tag, t)) = (if m.queue_times {
-        stamps.take(task)
-    } else {
-        stamps.get(task)
-    }) else {
+    let Some((tag, t)) = m.stamps().get(task) else {
         return;
     };
     if let Some(s) = tag_sleep(tag) {
         // SAFETY: a probe, passing the glue's cgroup.
         unsafe { m.record(cgrp, id, s, now.saturating_sub(t), task) };
-        if !m.queue_times {
-            m.put(task, QUEUED, now);
-        }
+        m.put(task, QUEUED, now);
     }
 }
 
