@@ -24,7 +24,10 @@
 # image to boot instead of the build tree's, e.g. one installed from a
 # package; it must be the same kernel release), RFL_ONLY (run only
 # the tests whose names contain one of these comma-separated words, e.g.
-# "qmon,params").
+# "qmon,params"), QEMU_ICOUNT (a shift N: emulate with instruction
+# counting, each guest instruction 2^N ns of guest time and all CPUs in one
+# host thread, so that guest time measures instructions executed, not how
+# fast the host emulates them).
 
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -49,11 +52,13 @@ boot_timeout=${BOOT_TIMEOUT:-$default_timeout}
 cmdline="rfl.mode=$mode panic=-1 TEST_TIMEOUT=${TEST_TIMEOUT:-120}"
 [ -z "${RFL_ONLY:-}" ] || cmdline="$cmdline rfl.only=$RFL_ONLY"
 case $mode in demo | bench) cmdline="$cmdline loglevel=1" ;; esac
+[ -z "${QEMU_ICOUNT:-}" ] || cmdline="$cmdline rfl.icount=$QEMU_ICOUNT"
 [ "$mode" = bench ] && boot_timeout=${BOOT_TIMEOUT:-1800}
 
 # TCG, not KVM: nested KVM hangs these guests.
 qemu=(-accel tcg -m "${QEMU_MEM:-1024}" -smp "${QEMU_SMP:-4}" -nographic -no-reboot
 	-initrd "$initrd")
+[ -z "${QEMU_ICOUNT:-}" ] || qemu+=(-icount "shift=$QEMU_ICOUNT,sleep=off")
 case $arch in
 x86_64)
 	qemu=(qemu-system-x86_64 "${qemu[@]}" -kernel "${RFL_KERNEL:-$kdir/arch/x86/boot/bzImage}"

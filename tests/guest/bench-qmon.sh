@@ -6,8 +6,9 @@
 # deep, with qmon not loaded, loaded with enabled=0, and enabled. The three
 # settings take turns over several rounds and each reports its median, so
 # that drift of the machine hits all three alike. Prints "bench: " lines:
-# a table, then the ratios against the targets (enabled at most 2% slower
-# than not loaded, enabled=0 not measurably slower).
+# a table of medians, then per round the ratios of the times against not
+# loaded (median and spread over rounds) and the targets (enabled at most
+# 2% slower than not loaded, enabled=0 not measurably slower).
 
 . /tests/lib.sh
 ROUNDS=${BENCH_ROUNDS:-7}
@@ -47,16 +48,31 @@ done
 setting off
 
 median() { sort -n "$1" | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
+# ratios A B: per round, A's time over B's (taken minutes apart at most, so
+# that slow drift of the machine cancels); prints "median min max".
+ratios() {
+	paste "$1" "$2" | awk '{ print $1 / $2 }' | sort -n |
+		awk '{ v[NR] = $1 } END { printf "%.3f %.3f %.3f", v[int((NR + 1) / 2)], v[1], v[NR] }'
+}
+if grep -q 'rfl.icount=' /proc/cmdline; then
+	say "under instruction counting: guest time counts instructions executed (2^$(sed 's/.*rfl.icount=\([0-9]*\).*/\1/' /proc/cmdline) ns each)"
+else
+	say "under emulation: guest time follows the host's emulation speed"
+fi
 say "$(nproc) CPUs, $ROUNDS rounds, medians in ns: pingpong per round trip ($PINGS), fanout per message to 4 ($MSGS)"
-say "workload   not-loaded  enabled=0  enabled  enabled=0/not-loaded  enabled/not-loaded"
+say "workload   not-loaded  enabled=0  enabled"
 for w in pp fo; do
-	o=$(median /tmp/$w.off)
-	d=$(median /tmp/$w.disabled)
-	e=$(median /tmp/$w.enabled)
 	name=pingpong
 	[ $w = fo ] && name=fanout
-	say "$(printf '%-10s %10s %10s %8s %21s %19s' $name $o $d $e $(ratio $d $o) $(ratio $e $o))"
+	say "$(printf '%-10s %10s %10s %8s' $name $(median /tmp/$w.off) $(median /tmp/$w.disabled) $(median /tmp/$w.enabled))"
+done
+say "ratios of each round's times, median (min-max over rounds):"
+say "workload   enabled=0/not-loaded    enabled/not-loaded"
+for w in pp fo; do
+	name=pingpong
+	[ $w = fo ] && name=fanout
+	set -- $(ratios /tmp/$w.disabled /tmp/$w.off) $(ratios /tmp/$w.enabled /tmp/$w.off)
+	say "$(printf '%-10s %7s (%s-%s) %11s (%s-%s)' $name $1 $2 $3 $4 $5 $6)"
 done
 say "targets: enabled/not-loaded <= 1.02, enabled=0/not-loaded ~ 1.00"
 rmdir $CG/b/c $CG/b
