@@ -81,6 +81,16 @@ setup_cgroupfs() {
 	enable_controllers ""
 }
 
+# setup_rue: setup_cgroupfs, then load rue; S is cgroupfs's per-cgroup tree,
+# P rue's parameters, M a MiB in bytes.
+setup_rue() {
+	setup_cgroupfs
+	load rue
+	S=$V/cgroup
+	P=/sys/module/rue/parameters
+	M=1048576
+}
+
 # rue_pair NAME: with cgroupfs mounted at $V and rue loaded, the cgroups
 # NAME/hi (priority 0) and NAME/lo (priority 7), every controller enabled.
 rue_pair() {

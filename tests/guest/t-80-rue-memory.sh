@@ -11,10 +11,7 @@
 EINVAL="Invalid argument"
 ERANGE="Numerical result out of range"
 
-setup_cgroupfs
-load rue
-S=$V/cgroup
-P=/sys/module/rue/parameters
+setup_rue
 mkdir -p $CG/r
 enable_controllers r
 mkdir -p $CG/r/a $CG/r/b
@@ -49,7 +46,6 @@ write_expect_err $S/r/a/rue.memory.async_high 1 "Permission denied"
 echo "ok: priorities and bad values"
 
 # Marks: memory.high 64M, ratio 50, distance factor 50000 (5% of 64M).
-M=1048576
 expect_eq "async_high while off" "$(cat $S/r/a/rue.memory.async_high)" max
 for c in a b; do
 	echo 64M > $CG/r/$c/memory.high

@@ -7,11 +7,7 @@
 # clean and reclaimable.
 . /tests/lib.sh
 
-setup_cgroupfs
-load rue
-S=$V/cgroup
-P=/sys/module/rue/parameters
-M=1048576
+setup_rue
 rue_pair p
 mkdir $CG/p/mid
 echo 3 > $S/p/mid/rue.priority

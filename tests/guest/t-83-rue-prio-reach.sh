@@ -6,11 +6,7 @@
 # the reserve, and never to priority 0.
 . /tests/lib.sh
 
-setup_cgroupfs
-load rue
-S=$V/cgroup
-P=/sys/module/rue/parameters
-M=1048576
+setup_rue
 rue_pair r
 mkdir $CG/r/mid
 echo 3 > $S/r/mid/rue.priority

@@ -7,10 +7,7 @@
 
 # The test and its shells are never chosen; the hogs reset themselves to 0.
 echo -1000 > /proc/self/oom_score_adj
-setup_cgroupfs
-load rue
-S=$V/cgroup
-P=/sys/module/rue/parameters
+setup_rue
 mkdir -p $CG/o
 enable_controllers o
 mkdir -p $CG/o/p0 $CG/o/p3 $CG/o/p7

@@ -8,11 +8,7 @@
 # back byte for byte; bad target writes change nothing.
 . /tests/lib.sh
 
-setup_cgroupfs
-load rue
-S=$V/cgroup
-P=/sys/module/rue/parameters
-M=1048576
+setup_rue
 rue_pair io
 
 insmod $MODDIR/null_blk.ko nr_devices=1 gb=1 irqmode=2 completion_nsec=500000 \
