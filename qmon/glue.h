@@ -80,7 +80,7 @@ bool qmon_glue_sched_info(void);
 void qmon_rs_switch(unsigned long prev, unsigned int prev_state,
 		    unsigned int prev_flags, unsigned long next,
 		    unsigned int next_flags, void *next_cgrp, u64 next_id,
-		    u64 next_queued, u64 now);
+		    u64 next_queued, u64 now, unsigned int cpu);
 void qmon_rs_wakeup(unsigned long task, bool new_task, void *cgrp, u64 id,
 		    u64 now);
 void qmon_rs_reclaim_begin(unsigned long task, bool memcg, u64 now);

@@ -129,6 +129,13 @@ impl Monitor {
         }
     }
 
+    /// [`Stamps::insert`], for a key known to have no stamp.
+    fn insert(&self, key: usize, tag: u8, time: u64) {
+        if !self.stamps().insert(key, tag, time) {
+            self.lost.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
     /// The event buffer.
     pub(crate) fn events(&self) -> Ring<'_> {
         // NR_EVENTS is not zero.
@@ -156,8 +163,10 @@ impl Monitor {
     unsafe fn record(&self, cgrp: *mut c_void, id: u64, series: Series, ns: u64, task: usize) {
         // SAFETY: the caller's guarantee.
         if let Some(s) = unsafe { self.entry(cgrp, id) } {
+            // SAFETY: no preconditions; probes cannot migrate.
+            let cpu = unsafe { ffi::qmon_glue_cpu() };
             // SAFETY: the caller's guarantee.
-            unsafe { self.count(s, series, ns, task) };
+            unsafe { self.count(s, cpu, series, ns, task) };
         }
     }
 
@@ -174,16 +183,15 @@ impl Monitor {
         unsafe { self.table.find(cgrp, id) }
     }
 
-    /// Counts `ns` in the entry `s`, as [`Monitor::record`] does.
+    /// Counts `ns` in the entry `s` on `cpu` (the probe's), as
+    /// [`Monitor::record`] does.
     ///
     /// # Safety
     ///
     /// Called from a probe, with `task` 0 or a task that stays valid for
     /// the call.
-    unsafe fn count(&self, s: &CgStats, series: Series, ns: u64, task: usize) {
-        // SAFETY: no preconditions; probes cannot migrate.
-        let cpu = unsafe { ffi::qmon_glue_cpu() } as usize;
-        let crossing = s.record(cpu, series, ns, self.table.armed(series));
+    unsafe fn count(&self, s: &CgStats, cpu: c_uint, series: Series, ns: u64, task: usize) {
+        let crossing = s.record(cpu as usize, series, ns, self.table.armed(series));
         if crossing.over {
             // SAFETY: no preconditions.
             let mut e = Event::new(unsafe { ffi::qmon_glue_ktime() }, ns, series);
@@ -269,6 +277,7 @@ pub(crate) extern "C" fn qmon_rs_switch(
     next_id: u64,
     next_queued: u64,
     now: u64,
+    cpu: c_uint,
 ) {
     let Some(m) = monitor() else { return };
     let stamps = m.stamps();
@@ -281,7 +290,14 @@ pub(crate) extern "C" fn qmon_rs_switch(
                 m.put(prev, QUEUED, now);
             }
         } else if let Some(s) = sleep_series(prev_state, prev_flags & ffi::TASK_IOWAIT != 0) {
-            m.put(prev, sleep_tag(s), now);
+            if m.queue_times {
+                // With queue times a task has a stamp only from its
+                // switch-out asleep to its next switch-in, which takes it:
+                // one that is running has none.
+                m.insert(prev, sleep_tag(s), now);
+            } else {
+                m.put(prev, sleep_tag(s), now);
+            }
         } else {
             stamps.take(prev);
         }
@@ -318,10 +334,18 @@ pub(crate) extern "C" fn qmon_rs_switch(
     };
     if let Some((series, t)) = slept {
         // SAFETY: a probe; `next` is valid for it.
-        unsafe { m.count(s, series, next_queued.saturating_sub(t), next) };
+        unsafe { m.count(s, cpu, series, next_queued.saturating_sub(t), next) };
     }
     // SAFETY: as above.
-    unsafe { m.count(s, Series::SchedWait, now.saturating_sub(next_queued), next) };
+    unsafe {
+        m.count(
+            s,
+            cpu,
+            Series::SchedWait,
+            now.saturating_sub(next_queued),
+            next,
+        )
+    };
 }
 
 /// Probe of `sched_wakeup` and `sched_wakeup_new`, attached only when the

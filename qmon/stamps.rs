@@ -77,11 +77,18 @@ impl<'a> Stamps<'a> {
     /// Keeps `time` with `tag` (0..16) for `key` (non-zero), replacing what
     /// `key` had. Returns false when the bucket is full.
     pub(crate) fn put(&self, key: usize, tag: u8, time: u64) -> bool {
-        let val = (u64::from(tag) << TIME_BITS) | (time & TIME_MASK);
         if let Some(s) = self.find(key) {
+            let val = (u64::from(tag) << TIME_BITS) | (time & TIME_MASK);
             s.val.store(val, Ordering::Relaxed);
             return true;
         }
+        self.insert(key, tag, time)
+    }
+
+    /// Keeps a start for `key`, which the caller knows has none (so no
+    /// search for it); `false` if its bucket is full.
+    pub(crate) fn insert(&self, key: usize, tag: u8, time: u64) -> bool {
+        let val = (u64::from(tag) << TIME_BITS) | (time & TIME_MASK);
         for s in self.bucket(key) {
             if s.key
                 .compare_exchange(0, key, Ordering::Acquire, Ordering::Relaxed)
@@ -165,6 +172,20 @@ mod tests {
         for k in (1..=WAYS).filter(|k| *k != 3) {
             assert_eq!(t.get(k * 64), Some((0, k as u64)));
         }
+    }
+
+    #[test]
+    fn insert_takes_a_free_slot() {
+        let s = slots(WAYS);
+        let t = Stamps::new(&s).unwrap();
+        for k in 1..=WAYS {
+            assert!(t.insert(k * 64, 1, k as u64));
+        }
+        assert!(!t.insert(9999 * 64, 1, 1));
+        assert_eq!(t.take(5 * 64), Some((1, 5)));
+        assert!(t.insert(9999 * 64, 2, 7));
+        assert_eq!(t.get(9999 * 64), Some((2, 7)));
+        assert_eq!(t.get(8 * 64), Some((1, 8)));
     }
 
     #[test]
