@@ -4,11 +4,16 @@
 //!
 //! Every cgroup v2 cgroup has a [`CgStats`]: for each CPU, one histogram
 //! per series. An event is counted on the CPU that sees it, in the cgroup of
-//! the task (or request) and in each of its ancestors, so that a cgroup's
-//! numbers include its descendants' and a read sums over CPUs only. Each
-//! CPU's histograms link to the parent's for the same CPU, so that counting
-//! touches one block of memory per level; the thresholds are only looked at
-//! while some cgroup has one set for the series.
+//! the task (or request) only: probes do the least work, however deep the
+//! cgroup. A read sums the cgroup's histograms and its descendants' over
+//! CPUs ([`Locked::snapshot`]), so that a cgroup's numbers include its
+//! descendants'. When a cgroup is removed, its counts move into its nearest
+//! live ancestor (once no probe can touch them any more), so that they stay
+//! in every ancestor's numbers. The one thing probes do at every level is
+//! raise the peak latency that `sli.max` shows (the largest since the last
+//! read of that cgroup's file): each CPU's histograms link to the parent's
+//! for the same CPU. The thresholds are only looked at while some cgroup has
+//! one set for the series.
 //!
 //! The table is a fixed array of hash chains. Probes look cgroups up without
 //! a lock, inside the RCU read-side critical section that a probe runs in.
@@ -57,6 +62,9 @@ pub(crate) struct CgStats {
     seen: AtomicU64,
     /// Link of the list of entries to free (under the mutex).
     dead_next: AtomicPtr<CgStats>,
+    /// Counts of removed descendants, per series: null until the first one
+    /// goes; allocated, read and freed under the mutex.
+    gone: AtomicPtr<[Snapshot; NR_SERIES]>,
     cpus: KVVec<CpuStats>,
     /// `sli.control`: per series, the threshold in ns (0: none) and the
     /// count of latencies at or above it that makes a notification.
@@ -101,6 +109,7 @@ impl CgStats {
                 next: AtomicPtr::new(ptr::null_mut()),
                 seen: AtomicU64::new(seen),
                 dead_next: AtomicPtr::new(ptr::null_mut()),
+                gone: AtomicPtr::new(ptr::null_mut()),
                 cpus,
                 thresholds: [const { AtomicU64::new(0) }; NR_SERIES],
                 counts: [const { AtomicU64::new(1) }; NR_SERIES],
@@ -111,23 +120,36 @@ impl CgStats {
         )?)
     }
 
-    /// Counts a latency of `ns` in `series` on `cpu`, here and in every
-    /// ancestor; if `armed` (some cgroup has a threshold for `series`),
-    /// checks it against each one's threshold.
+    /// Counts a latency of `ns` in `series` on `cpu` here, and raises the
+    /// peak of every ancestor; if `armed` (some cgroup has a threshold for
+    /// `series`), checks it against each one's threshold.
+    #[inline]
     pub(crate) fn record(&self, cpu: usize, series: Series, ns: u64, armed: bool) -> Crossing {
         let atomic = series.shared_with_irq();
         let i = series as usize;
-        let mut c: *const CpuStats = self.cpus.get(cpu).map_or(ptr::null(), |c| c);
+        let Some(own) = self.cpus.get(cpu) else {
+            return Crossing::default();
+        };
+        own.hist[i].record(ns, atomic);
+        let mut c = own.parent;
         // SAFETY: by the type invariants the same CPU's histograms of the
         // ancestors outlive ours.
         while let Some(st) = unsafe { c.as_ref() } {
-            st.hist[i].record(ns, atomic);
+            st.hist[i].raise_peak(ns, atomic);
             c = st.parent;
         }
-        let mut crossing = Crossing::default();
         if !armed {
-            return crossing;
+            return Crossing::default();
         }
+        self.cross(i, ns)
+    }
+
+    /// Checks a latency of `ns` in series `i` against the thresholds here
+    /// and in every ancestor.
+    #[cold]
+    #[inline(never)]
+    fn cross(&self, i: usize, ns: u64) -> Crossing {
+        let mut crossing = Crossing::default();
         let mut s: *const CgStats = self;
         // SAFETY: by the type invariant the ancestors outlive `self`.
         while let Some(st) = unsafe { s.as_ref() } {
@@ -200,13 +222,30 @@ impl CgStats {
         self.id
     }
 
-    /// `series` summed over CPUs.
-    pub(crate) fn snapshot(&self, series: Series) -> Snapshot {
-        let mut snap = Snapshot::default();
+    /// Adds this cgroup's own counts of `series` (summed over CPUs) and
+    /// those of its removed descendants into `snap`. Under the mutex.
+    fn add_own(&self, series: Series, snap: &mut Snapshot) {
         for c in self.cpus.iter() {
-            c.hist[series as usize].add_to(&mut snap);
+            c.hist[series as usize].add_to(snap);
         }
-        snap
+        // SAFETY: `gone` is null or a live allocation, changed and freed
+        // only under the mutex, which the caller holds.
+        if let Some(g) = unsafe { self.gone.load(Ordering::Relaxed).as_ref() } {
+            snap.add(&g[series as usize]);
+        }
+    }
+
+    /// Whether this is the entry of `a` or of one of its descendants.
+    fn within(&self, a: &CgStats) -> bool {
+        let mut s: *const CgStats = self;
+        // SAFETY: by the type invariant ancestors outlive `self`.
+        while let Some(st) = unsafe { s.as_ref() } {
+            if ptr::eq(st, a) {
+                return true;
+            }
+            s = st.parent;
+        }
+        false
     }
 
     /// The largest latency of `series` since the last call, over CPUs.
@@ -216,6 +255,63 @@ impl CgStats {
             .map(|c| c.hist[series as usize].take_peak())
             .max()
             .unwrap_or(0)
+    }
+}
+
+impl Drop for CgStats {
+    fn drop(&mut self) {
+        let g = self.gone.swap(ptr::null_mut(), Ordering::Relaxed);
+        if !g.is_null() {
+            // SAFETY: a non-null `gone` came from `KBox::into_raw` and is
+            // owned by this entry.
+            drop(unsafe { KBox::from_raw(g) });
+        }
+    }
+}
+
+/// An entry seen under the table's mutex: what reads of its files need.
+pub(crate) struct Locked<'a> {
+    table: &'a Table,
+    graveyard: *const CgStats,
+    entry: &'a CgStats,
+}
+
+impl Locked<'_> {
+    /// The entries in the table and those waiting to be freed.
+    fn for_each_entry(&self, mut f: impl FnMut(&CgStats)) {
+        for head in self.table.chains.iter() {
+            let mut p = head.load(Ordering::Acquire);
+            // SAFETY: entries in the chains are live while we hold the mutex.
+            while let Some(s) = unsafe { p.as_ref() } {
+                f(s);
+                p = s.next.load(Ordering::Acquire);
+            }
+        }
+        let mut p = self.graveyard;
+        // SAFETY: entries in the graveyard are freed only under the mutex.
+        while let Some(s) = unsafe { p.as_ref() } {
+            f(s);
+            p = s.dead_next.load(Ordering::Relaxed);
+        }
+    }
+
+    /// `series` of the cgroup and all its descendants, summed over CPUs.
+    pub(crate) fn snapshot(&self, series: Series) -> Snapshot {
+        let mut snap = Snapshot::default();
+        self.for_each_entry(|e| {
+            if e.within(self.entry) {
+                e.add_own(series, &mut snap);
+            }
+        });
+        snap
+    }
+}
+
+impl core::ops::Deref for Locked<'_> {
+    type Target = CgStats;
+
+    fn deref(&self) -> &CgStats {
+        self.entry
     }
 }
 
@@ -353,15 +449,20 @@ impl Table {
     /// Calls `f` with the entry of cgroup `id`, bringing the table up to
     /// date first if the cgroup is new to it. `ENOENT` for a cgroup that is
     /// gone.
-    pub(crate) fn with<R>(&self, id: u64, f: impl FnOnce(&CgStats) -> R) -> Result<R> {
+    pub(crate) fn with<R>(&self, id: u64, f: impl FnOnce(&Locked<'_>) -> R) -> Result<R> {
         let mut w = self.writer.lock();
         // SAFETY: we hold the writer mutex for the use of the reference.
-        if let Some(s) = unsafe { self.lookup(id) } {
-            return Ok(f(s));
+        if unsafe { self.lookup(id) }.is_none() {
+            self.update_locked(&mut w)?;
         }
-        self.update_locked(&mut w)?;
         // SAFETY: as above.
-        unsafe { self.lookup(id) }.map(f).ok_or(ENOENT)
+        let entry = unsafe { self.lookup(id) }.ok_or(ENOENT)?;
+        let locked = Locked {
+            table: self,
+            graveyard: w.graveyard.load(Ordering::Relaxed),
+            entry,
+        };
+        Ok(f(&locked))
     }
 
     /// Calls `f` with the id of every cgroup whose count was reached since
@@ -479,11 +580,61 @@ impl Table {
             return;
         }
         w.graveyard.store(ptr::null_mut(), Ordering::Relaxed);
+        if !now {
+            Self::fold(dead);
+        }
         while !dead.is_null() {
             // SAFETY: unlinked a grace period ago (or no reader is left), so
             // nobody holds it; it came from `KBox::into_raw`.
             let b = unsafe { KBox::from_raw(dead) };
             dead = b.dead_next.load(Ordering::Relaxed);
+        }
+    }
+
+    /// Moves the counts of the entries of the list `dead` (linked by
+    /// `dead_next`, all unreachable by probes) into their nearest ancestors
+    /// not in the list, so that these keep counting them. Under the mutex.
+    fn fold(dead: *mut CgStats) {
+        // Mark the list: `seen` no longer matters to its entries.
+        let mut p = dead;
+        // SAFETY: entries of the dead list are ours until freed.
+        while let Some(s) = unsafe { p.as_ref() } {
+            s.seen.store(u64::MAX, Ordering::Relaxed);
+            p = s.dead_next.load(Ordering::Relaxed);
+        }
+        let mut p = dead;
+        // SAFETY: as above.
+        while let Some(s) = unsafe { p.as_ref() } {
+            p = s.dead_next.load(Ordering::Relaxed);
+            let mut a = s.parent;
+            // SAFETY: by the type invariant ancestors outlive `s`; the
+            // root's entry is never removed, so the walk stops at a live
+            // one (or at null, for an entry with no live ancestor).
+            while let Some(e) = unsafe { a.as_ref() } {
+                if e.seen.load(Ordering::Relaxed) != u64::MAX {
+                    break;
+                }
+                a = e.parent;
+            }
+            // SAFETY: as above.
+            let Some(target) = (unsafe { a.as_ref() }) else {
+                continue;
+            };
+            let mut g = target.gone.load(Ordering::Relaxed);
+            if g.is_null() {
+                let Ok(b) = KBox::new([Snapshot::default(); NR_SERIES], GFP_KERNEL) else {
+                    // Without memory the removed cgroup's counts are lost
+                    // from its ancestors' numbers.
+                    continue;
+                };
+                g = KBox::into_raw(b);
+                target.gone.store(g, Ordering::Relaxed);
+            }
+            // SAFETY: `g` is the target's live `gone`, used under the mutex.
+            let g = unsafe { &mut *g };
+            for (series, snap) in Series::ALL.iter().zip(g.iter_mut()) {
+                s.add_own(*series, snap);
+            }
         }
     }
 

@@ -4,7 +4,7 @@
 //! added through cgroupfs's registration API (`common/cgroupfs_api.h`).
 
 use crate::cgroupfs_files::{CallCgroup, CgroupFiles, FileSet, FileSpec};
-use crate::cgstats::CgStats;
+use crate::cgstats::Locked;
 use crate::events;
 use crate::ffi;
 use crate::hist::{self, ControlError, Group, Series};
@@ -75,7 +75,7 @@ fn write_symbol(w: &mut dyn fmt::Write, addr: u64) -> fmt::Result {
     w.write_str(core::str::from_utf8(&buf[..n]).unwrap_or("?"))
 }
 
-fn render(w: &mut TextBuf<'_>, kind: Kind, s: &CgStats, m: &Monitor) -> fmt::Result {
+fn render(w: &mut TextBuf<'_>, kind: Kind, s: &Locked<'_>, m: &Monitor) -> fmt::Result {
     match kind {
         Kind::Ms(g) => {
             for series in g.series() {

@@ -115,18 +115,46 @@ pub(crate) const BOUNDS_US: [u64; 26] = [
 /// How many buckets a histogram has.
 pub(crate) const NR_BUCKETS: usize = BOUNDS_US.len() + 1;
 
-/// The bucket of a latency of `ns` nanoseconds.
+/// Per power of two `k`, for latencies in `[2^k, 2^(k+1))` ns: the bucket
+/// of `2^k` ns, and the bound in that range (in ns) from which latencies go
+/// to the next bucket (`u64::MAX`: none). No range holds two bounds (the
+/// bounds grow by a factor of at least 1.95), which `buckets_follow_the_bounds`
+/// checks against the plain definition.
+const LOG2_BUCKETS: [(u8, u64); 64] = {
+    let mut t = [(0u8, u64::MAX); 64];
+    let mut k = 0;
+    while k < 64 {
+        let lo = 1u64 << k;
+        let hi = if k == 63 {
+            u64::MAX
+        } else {
+            (1u64 << (k + 1)) - 1
+        };
+        let mut j = 0;
+        while j < BOUNDS_US.len() {
+            let b = BOUNDS_US[j] * 1000;
+            if b <= lo {
+                t[k].0 += 1;
+            } else if b <= hi {
+                t[k].1 = b;
+            }
+            j += 1;
+        }
+        k += 1;
+    }
+    t
+};
+
+/// The bucket of a latency of `ns` nanoseconds: how many bounds it reaches.
+/// A table lookup by the latency's highest bit and one comparison, as
+/// probes call it on every latency.
 pub(crate) fn bucket(ns: u64) -> usize {
-    let us = ns / 1000;
-    let i = if us < 1000 {
-        // [0,1) -> 0, [1,2) -> 1, [2,4) -> 2, ... [512,1000) -> 10.
-        (u64::BITS - us.leading_zeros()) as usize
-    } else {
-        // [1,2) ms -> 11, [2,4) ms -> 12, ...
-        let ms = us / 1000;
-        10 + (u64::BITS - ms.leading_zeros()) as usize
-    };
-    i.min(NR_BUCKETS - 1)
+    // 0 goes with 1, to bucket 0.
+    let k = (63 - (ns | 1).leading_zeros()) as usize;
+    let (first, next) = LOG2_BUCKETS[k & 63];
+    // `next` is u64::MAX where no bound follows: u64::MAX itself would
+    // pass it.
+    (first as usize + usize::from(ns >= next)).min(NR_BUCKETS - 1)
 }
 
 /// The millisecond buckets of `sli.cpu`, `sli.memory` and `sli.io`: label,
@@ -195,6 +223,12 @@ impl CpuHist {
         raise(&self.peak_ns, ns, atomic);
     }
 
+    /// Raises the peak to a latency of `ns` counted in a descendant's
+    /// histogram; see [`add`] for `atomic`.
+    pub(crate) fn raise_peak(&self, ns: u64, atomic: bool) {
+        raise(&self.peak_ns, ns, atomic);
+    }
+
     /// Returns the peak and restarts it.
     pub(crate) fn take_peak(&self) -> u64 {
         self.peak_ns.swap(0, Relaxed)
@@ -210,7 +244,7 @@ impl CpuHist {
     }
 }
 
-/// A histogram summed over CPUs.
+/// A histogram summed over CPUs (and cgroups).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Snapshot {
     pub(crate) buckets: [u64; NR_BUCKETS],
@@ -219,6 +253,15 @@ pub(crate) struct Snapshot {
 }
 
 impl Snapshot {
+    /// Adds `other`'s counts into this one.
+    pub(crate) fn add(&mut self, other: &Snapshot) {
+        for (s, o) in self.buckets.iter_mut().zip(other.buckets.iter()) {
+            *s = s.wrapping_add(*o);
+        }
+        self.sum_ns = self.sum_ns.wrapping_add(other.sum_ns);
+        self.max_ns = self.max_ns.max(other.max_ns);
+    }
+
     /// How many latencies were counted.
     pub(crate) fn count(&self) -> u64 {
         self.buckets.iter().fold(0u64, |a, b| a.wrapping_add(*b))
@@ -413,8 +456,26 @@ mod tests {
     extern crate std;
     use std::string::String;
 
+    /// The definition [`bucket`] computes faster.
+    fn bucket_by_definition(ns: u64) -> usize {
+        BOUNDS_US.iter().filter(|b| ns / 1000 >= **b).count()
+    }
+
     #[test]
     fn buckets_follow_the_bounds() {
+        // Around every bound and every power of two, and a sweep.
+        let mut probes = std::vec::Vec::new();
+        for b in BOUNDS_US {
+            probes.extend([b * 1000 - 1, b * 1000, b * 1000 + 1]);
+        }
+        for k in 0..64 {
+            let p = 1u64 << k;
+            probes.extend([p - 1, p, p.saturating_add(1)]);
+        }
+        probes.extend((0..200_000u64).map(|i| i * 7919));
+        for ns in probes {
+            assert_eq!(bucket(ns), bucket_by_definition(ns), "{ns} ns");
+        }
         assert_eq!(bucket(0), 0);
         assert_eq!(bucket(999), 0);
         assert_eq!(bucket(1000), 1);
@@ -474,6 +535,18 @@ mod tests {
         let mut s = Snapshot::default();
         h.add_to(&mut s);
         s
+    }
+
+    #[test]
+    fn snapshots_add_up() {
+        let mut a = snapshot_of(&[500, 3_000_000]);
+        a.add(&snapshot_of(&[200_000_000]));
+        assert_eq!(a, snapshot_of(&[500, 3_000_000, 200_000_000]));
+        let h = CpuHist::new();
+        h.record(10, false);
+        h.raise_peak(7_000, false);
+        h.raise_peak(5, false);
+        assert_eq!(h.take_peak(), 7_000);
     }
 
     #[test]

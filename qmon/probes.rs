@@ -36,7 +36,7 @@
 //! only touch per-CPU histograms, the start-time slots and, over a
 //! threshold, a shared counter and the event ring.
 
-use crate::cgstats::{CgStats, Table};
+use crate::cgstats::{CgStats, Crossing, Table};
 use crate::events::{self, Event, Ring, STACK_DEPTH};
 use crate::ffi;
 use crate::files::Files;
@@ -190,8 +190,30 @@ impl Monitor {
     ///
     /// Called from a probe, with `task` 0 or a task that stays valid for
     /// the call.
+    #[inline]
     unsafe fn count(&self, s: &CgStats, cpu: c_uint, series: Series, ns: u64, task: usize) {
         let crossing = s.record(cpu as usize, series, ns, self.table.armed(series));
+        if crossing.over || crossing.notify {
+            // SAFETY: the caller's guarantee.
+            unsafe { self.crossed(s, crossing, series, ns, task) };
+        }
+    }
+
+    /// The rare part of [`Monitor::count`]: a latency reached a threshold.
+    ///
+    /// # Safety
+    ///
+    /// As for [`Monitor::count`].
+    #[cold]
+    #[inline(never)]
+    unsafe fn crossed(
+        &self,
+        s: &CgStats,
+        crossing: Crossing,
+        series: Series,
+        ns: u64,
+        task: usize,
+    ) {
         if crossing.over {
             // SAFETY: no preconditions.
             let mut e = Event::new(unsafe { ffi::qmon_glue_ktime() }, ns, series);

@@ -141,13 +141,24 @@ after=$(count schedlat_sleep $S/q/sleep/sli.hist)
 [ "$after" -gt "$before" ] || fail "enabled=1: sleeps $before -> $after"
 echo "ok: enabled=0 stops counting, enabled=1 resumes"
 
-# A cgroup made after loading is counted; a removed one's files go.
-mkdir $CG/q/new
-in_cgroup q/new sleep 0.01
-[ "$(count schedlat_sleep $S/q/new/sli.hist)" -ge 1 ] || fail "new cgroup not counted"
+# A cgroup made after loading is counted; a removed one's files go, its
+# counts stay in its parent's (q/new/deep's in q/new's first).
+mkdir -p $CG/q/new/deep
+in_cgroup q/new/deep sleep 0.01
+[ "$(count schedlat_sleep $S/q/new/deep/sli.hist)" -ge 1 ] || fail "new cgroup not counted"
+before=$(count schedlat_sleep $S/q/sli.hist)
+mid=$(count schedlat_sleep $S/q/new/sli.hist)
+rmdir $CG/q/new/deep
+sleep 0.3
+expect_eq "q/new after q/new/deep went" "$(count schedlat_sleep $S/q/new/sli.hist)" "$mid"
 rmdir $CG/q/new
 [ -e $S/q/new/sli.cpu ] && fail "files of a removed cgroup"
-echo "ok: new cgroups counted"
+# The entries are freed, and their counts moved, after a grace period.
+for i in 1 2 3 4 5; do
+	expect_eq "q after q/new went ($i)" "$(count schedlat_sleep $S/q/sli.hist)" "$before"
+	sleep 0.1
+done
+echo "ok: new cgroups counted, removed ones' counts kept in q ($before sleeps)"
 
 # Loaded, qmon pins cgroupfs; an open file pins qmon; unloading detaches.
 rmmod cgroupfs 2>/dev/null && fail "cgroupfs unloaded under qmon"
