@@ -315,6 +315,16 @@ impl core::ops::Deref for Locked<'_> {
     }
 }
 
+/// The cgroup a probe last looked up on one CPU, and its entry; see
+/// [`Table::find_cached`]. An all-zero value finds nothing (no cgroup has
+/// id 0), so caches may come zeroed.
+#[repr(C, align(64))]
+pub(crate) struct EntryCache {
+    id: AtomicU64,
+    changes: AtomicU64,
+    entry: AtomicPtr<CgStats>,
+}
+
 /// How many cgroups have a threshold set, per series.
 pub(crate) struct Armed([AtomicU64; NR_SERIES]);
 
@@ -347,6 +357,10 @@ pub(crate) struct Table {
     nr_cpus: usize,
     /// Cgroups with a threshold, per series (changed under the mutex).
     armed: Armed,
+    /// Bumped after every update of the chains, before the grace period
+    /// for the entries it unlinked starts: what a probe found for a cgroup
+    /// id stays valid while this has not changed ([`EntryCache`]).
+    changes: AtomicU64,
     #[pin]
     writer: Mutex<Writer>,
 }
@@ -375,6 +389,7 @@ impl Table {
             root: AtomicPtr::new(ptr::null_mut()),
             nr_cpus,
             armed: Armed([const { AtomicU64::new(0) }; NR_SERIES]),
+            changes: AtomicU64::new(0),
             writer <- new_mutex!(Writer {
                 generation: 0,
                 len: 0,
@@ -433,6 +448,43 @@ impl Table {
                 return Some(s);
             }
         }
+    }
+
+    /// [`Table::find`] through `cache`, which remembers the last cgroup
+    /// found and its entry.
+    ///
+    /// # Safety
+    ///
+    /// As for [`Table::find`]; in addition, `cache` is used by one context
+    /// at a time, always inside an RCU read-side critical section.
+    #[inline]
+    pub(crate) unsafe fn find_cached(
+        &self,
+        cache: &EntryCache,
+        cgrp: *mut c_void,
+        id: u64,
+    ) -> Option<&CgStats> {
+        let changes = self.changes.load(Ordering::Acquire);
+        if cache.id.load(Ordering::Relaxed) == id
+            && cache.changes.load(Ordering::Relaxed) == changes
+        {
+            // SAFETY: the entry was found for `id` after `changes` had this
+            // value; an update that unlinked it since bumped `changes`
+            // before starting the grace period that frees it. A reader
+            // that still sees the value from before the bump began before
+            // that grace period ended, so the entry lives until this probe
+            // returns.
+            return unsafe { cache.entry.load(Ordering::Relaxed).as_ref() };
+        }
+        // SAFETY: the caller's guarantee.
+        let s = unsafe { self.find(cgrp, id) };
+        cache.id.store(id, Ordering::Relaxed);
+        cache.changes.store(changes, Ordering::Relaxed);
+        cache.entry.store(
+            s.map_or(ptr::null_mut(), |s| ptr::from_ref(s).cast_mut()),
+            Ordering::Relaxed,
+        );
+        s
     }
 
     /// Whether some cgroup has a threshold set for `series`.
@@ -690,6 +742,9 @@ impl Table {
                 n += 1;
             }
         }
+        // After the additions and unlinkings, before the grace period
+        // starts (see `Table::find_cached`).
+        self.changes.fetch_add(1, Ordering::Release);
         if !dead.is_null() {
             // Older entries wait for the new grace period too: an entry is
             // only unlinked after its descendants, so no reader reaches an

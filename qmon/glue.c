@@ -194,7 +194,8 @@ static void qmon_probe_switch(void *data, bool preempt,
 	cgrp = task_dfl_cgroup(next);
 	qmon_rs_switch((unsigned long)prev, prev_state,
 		       qmon_task_flags(prev) | (preempt ? QMON_TASK_PREEMPTED : 0),
-		       (unsigned long)next, qmon_task_flags(next), cgrp,
+		       (unsigned long)next,
+		       is_idle_task(next) ? QMON_TASK_IDLE : 0, cgrp,
 		       cgroup_id(cgrp), qmon_queued_at(next), local_clock(),
 		       raw_smp_processor_id());
 	rcu_read_unlock();

@@ -73,6 +73,7 @@ bool qmon_glue_sched_info(void);
 #define QMON_TASK_IOWAIT	2	/* in_iowait: sleeping for IO */
 #define QMON_TASK_PREEMPTED	4	/* switched out by preemption */
 /*
+ * @next_flags: QMON_TASK_IDLE or 0 (the other flags matter for @prev only).
  * @next_queued: when @next was queued, as the scheduler's own accounting
  * (CONFIG_SCHED_INFO, see qmon_glue_sched_info()) stamped it in
  * local_clock() time; 0 when it was not, or without that accounting.

@@ -36,7 +36,7 @@
 //! only touch per-CPU histograms, the start-time slots and, over a
 //! threshold, a shared counter and the event ring.
 
-use crate::cgstats::{CgStats, Crossing, Table};
+use crate::cgstats::{CgStats, Crossing, EntryCache, Table};
 use crate::events::{self, Event, Ring, STACK_DEPTH};
 use crate::ffi;
 use crate::files::Files;
@@ -78,6 +78,8 @@ pub(crate) struct Monitor {
     #[pin]
     pub(crate) table: Table,
     slots: KVVec<Slot>,
+    /// Per CPU, the cgroup the switch probe last counted in.
+    switch_cache: KVVec<EntryCache>,
     /// Whether the probes are attached (changed under the parameter lock).
     attached: AtomicBool,
     /// Whether direct compaction is timed.
@@ -101,12 +103,19 @@ impl Monitor {
         // SAFETY: the capacity is `NR_SLOTS`, allocated zeroed, and a zeroed
         // `Slot` is a valid free slot.
         unsafe { slots.set_len(NR_SLOTS) };
+        // SAFETY: no preconditions.
+        let nr_cpus = unsafe { ffi::qmon_glue_nr_cpu_ids() } as usize;
+        let mut switch_cache = KVVec::with_capacity(nr_cpus, GFP_KERNEL | __GFP_ZERO)?;
+        // SAFETY: the capacity is `nr_cpus`, allocated zeroed, and a zeroed
+        // `EntryCache` finds nothing.
+        unsafe { switch_cache.set_len(nr_cpus) };
         let mut events = KVVec::with_capacity(events::NR_EVENTS, GFP_KERNEL | __GFP_ZERO)?;
         // SAFETY: as above; a zeroed `events::Slot` is an empty slot.
         unsafe { events.set_len(events::NR_EVENTS) };
         Ok(try_pin_init!(Self {
             table <- Table::new()?,
             slots,
+            switch_cache,
             attached: AtomicBool::new(false),
             compact: AtomicBool::new(false),
             // SAFETY: no preconditions.
@@ -350,8 +359,12 @@ pub(crate) extern "C" fn qmon_rs_switch(
     if next_queued == 0 {
         return;
     }
-    // SAFETY: a probe, passing the glue's cgroup.
-    let Some(s) = (unsafe { m.entry(next_cgrp, next_id) }) else {
+    let Some(cache) = m.switch_cache.get(cpu as usize) else {
+        return;
+    };
+    // SAFETY: a probe, passing the glue's cgroup; only the switch probe of
+    // this CPU uses its cache, with interrupts off.
+    let Some(s) = (unsafe { m.table.find_cached(cache, next_cgrp, next_id) }) else {
         return;
     };
     if let Some((series, t)) = slept {

@@ -68,6 +68,7 @@ impl<'a> Stamps<'a> {
         &self.slots[b * WAYS..(b + 1) * WAYS]
     }
 
+    #[inline]
     fn find(&self, key: usize) -> Option<&Slot> {
         self.bucket(key)
             .iter()
