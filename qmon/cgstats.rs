@@ -7,7 +7,8 @@
 //! the task (or request) only: probes do the least work, however deep the
 //! cgroup. A read sums the cgroup's histograms and its descendants' over
 //! CPUs ([`Locked::snapshot`]), so that a cgroup's numbers include its
-//! descendants'. When a cgroup is removed, its counts move into its nearest
+//! descendants'; it walks the subtree only, through child and sibling
+//! links that change under the table's mutex. When a cgroup is removed, its counts move into its nearest
 //! live ancestor (once no probe can touch them any more), so that they stay
 //! in every ancestor's numbers. The one thing probes do at every level is
 //! raise the peak latency that `sli.max` shows (the largest since the last
@@ -62,6 +63,11 @@ pub(crate) struct CgStats {
     seen: AtomicU64,
     /// Link of the list of entries to free (under the mutex).
     dead_next: AtomicPtr<CgStats>,
+    /// The tree of entries in the table, for reads of a subtree (under the
+    /// mutex): the first child, and the previous and next siblings.
+    child: AtomicPtr<CgStats>,
+    prev_sibling: AtomicPtr<CgStats>,
+    next_sibling: AtomicPtr<CgStats>,
     /// Counts of removed descendants, per series: null until the first one
     /// goes; allocated, read and freed under the mutex.
     gone: AtomicPtr<[Snapshot; NR_SERIES]>,
@@ -109,6 +115,9 @@ impl CgStats {
                 next: AtomicPtr::new(ptr::null_mut()),
                 seen: AtomicU64::new(seen),
                 dead_next: AtomicPtr::new(ptr::null_mut()),
+                child: AtomicPtr::new(ptr::null_mut()),
+                prev_sibling: AtomicPtr::new(ptr::null_mut()),
+                next_sibling: AtomicPtr::new(ptr::null_mut()),
                 gone: AtomicPtr::new(ptr::null_mut()),
                 cpus,
                 thresholds: [const { AtomicU64::new(0) }; NR_SERIES],
@@ -123,7 +132,7 @@ impl CgStats {
     /// Counts a latency of `ns` in `series` on `cpu` here, and raises the
     /// peak of every ancestor; if `armed` (some cgroup has a threshold for
     /// `series`), checks it against each one's threshold.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn record(&self, cpu: usize, series: Series, ns: u64, armed: bool) -> Crossing {
         let atomic = series.shared_with_irq();
         let i = series as usize;
@@ -235,6 +244,25 @@ impl CgStats {
         }
     }
 
+    /// Unlinks the entry from its parent's children. Under the mutex.
+    fn leave_tree(&self) {
+        let prev = self.prev_sibling.swap(ptr::null_mut(), Ordering::Relaxed);
+        let next = self.next_sibling.swap(ptr::null_mut(), Ordering::Relaxed);
+        // SAFETY: siblings and the parent are live entries (they leave the
+        // tree before they are freed, and the parent outlives `self`); the
+        // links change only under the mutex, which the caller holds.
+        unsafe {
+            if let Some(p) = prev.as_ref() {
+                p.next_sibling.store(next, Ordering::Relaxed);
+            } else if let Some(par) = self.parent.as_ref() {
+                par.child.store(next, Ordering::Relaxed);
+            }
+            if let Some(n) = next.as_ref() {
+                n.prev_sibling.store(prev, Ordering::Relaxed);
+            }
+        }
+    }
+
     /// Whether this is the entry of `a` or of one of its descendants.
     fn within(&self, a: &CgStats) -> bool {
         let mut s: *const CgStats = self;
@@ -271,26 +299,48 @@ impl Drop for CgStats {
 
 /// An entry seen under the table's mutex: what reads of its files need.
 pub(crate) struct Locked<'a> {
-    table: &'a Table,
     graveyard: *const CgStats,
     entry: &'a CgStats,
 }
 
 impl Locked<'_> {
-    /// The entries in the table and those waiting to be freed.
-    fn for_each_entry(&self, mut f: impl FnMut(&CgStats)) {
-        for head in self.table.chains.iter() {
-            let mut p = head.load(Ordering::Acquire);
-            // SAFETY: entries in the chains are live while we hold the mutex.
-            while let Some(s) = unsafe { p.as_ref() } {
-                f(s);
-                p = s.next.load(Ordering::Acquire);
+    /// The entry and its descendants: those in the table, through the
+    /// tree links, and those waiting to be freed.
+    fn for_each_in_subtree(&self, mut f: impl FnMut(&CgStats)) {
+        let top = self.entry;
+        let mut e = top;
+        // Depth first, without a stack: down to the first child, else on
+        // to the next sibling of the nearest ancestor below `top` that has
+        // one.
+        'walk: loop {
+            f(e);
+            // SAFETY: the tree links point to entries in the table, live
+            // while we hold the mutex (an entry leaves the tree when it
+            // leaves the chains).
+            if let Some(c) = unsafe { e.child.load(Ordering::Relaxed).as_ref() } {
+                e = c;
+                continue;
+            }
+            loop {
+                if ptr::eq(e, top) {
+                    break 'walk;
+                }
+                // SAFETY: as above.
+                if let Some(n) = unsafe { e.next_sibling.load(Ordering::Relaxed).as_ref() } {
+                    e = n;
+                    continue 'walk;
+                }
+                // SAFETY: `e` is below `top`, so it has a parent, which
+                // outlives it (type invariant).
+                e = unsafe { &*e.parent };
             }
         }
         let mut p = self.graveyard;
         // SAFETY: entries in the graveyard are freed only under the mutex.
         while let Some(s) = unsafe { p.as_ref() } {
-            f(s);
+            if s.within(top) {
+                f(s);
+            }
             p = s.dead_next.load(Ordering::Relaxed);
         }
     }
@@ -298,11 +348,7 @@ impl Locked<'_> {
     /// `series` of the cgroup and all its descendants, summed over CPUs.
     pub(crate) fn snapshot(&self, series: Series) -> Snapshot {
         let mut snap = Snapshot::default();
-        self.for_each_entry(|e| {
-            if e.within(self.entry) {
-                e.add_own(series, &mut snap);
-            }
-        });
+        self.for_each_in_subtree(|e| e.add_own(series, &mut snap));
         snap
     }
 }
@@ -510,7 +556,6 @@ impl Table {
         // SAFETY: as above.
         let entry = unsafe { self.lookup(id) }.ok_or(ENOENT)?;
         let locked = Locked {
-            table: self,
             graveyard: w.graveyard.load(Ordering::Relaxed),
             entry,
         };
@@ -605,6 +650,20 @@ impl Table {
                 continue;
             };
             let p = KBox::into_raw(entry);
+            // SAFETY: `parent` is null or a live entry (found above); the
+            // tree links change only under the mutex, which we hold.
+            if let Some(par) = unsafe { parent.as_ref() } {
+                let first = par.child.load(Ordering::Relaxed);
+                // SAFETY: `p` is ours until published; `first` is null or
+                // a live entry.
+                unsafe {
+                    (*p).next_sibling.store(first, Ordering::Relaxed);
+                    if let Some(f) = first.as_ref() {
+                        f.prev_sibling.store(p, Ordering::Relaxed);
+                    }
+                }
+                par.child.store(p, Ordering::Relaxed);
+            }
             let head = &self.chains[chain_of(id)];
             // SAFETY: `p` is ours until published by the store below.
             unsafe {
@@ -731,6 +790,7 @@ impl Table {
                 }
                 // Readers on `s` still follow `s.next`, which stays.
                 link.store(s.next.load(Ordering::Relaxed), Ordering::Release);
+                s.leave_tree();
                 // Nobody can set its thresholds any more: no longer armed.
                 for (t, a) in s.thresholds.iter().zip(self.armed.0.iter()) {
                     if t.load(Ordering::Relaxed) != 0 {

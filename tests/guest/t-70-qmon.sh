@@ -61,12 +61,20 @@ for s in schedlat_wait schedlat_sleep schedlat_block schedlat_ioblock; do
 	expect_eq "q/idle $s" "$(count $s $S/q/idle/sli.hist)" 0
 done
 
-# Parents include their children.
+# Parents include their children: with no task left in q, q's counts are
+# exactly the sum of its children's.
 parent=$(count schedlat_wait $S/q/sli.hist)
 child=$(count schedlat_wait $S/q/busy/sli.hist)
 root=$(count schedlat_wait $S/sli.hist)
 [ "$parent" -ge "$child" ] && [ "$root" -ge "$parent" ] ||
 	fail "hierarchy: root $root, q $parent, q/busy $child"
+for s in schedlat_wait schedlat_sleep; do
+	sum=0
+	for c in busy idle sleep mem compact io; do
+		sum=$((sum + $(count $s $S/q/$c/sli.hist)))
+	done
+	expect_eq "q's $s against its children's" "$(count $s $S/q/sli.hist)" "$sum"
+done
 echo "ok: root $root >= q $parent >= q/busy $child waits"
 
 # A 40 ms sleep lands in the 32-64 ms bucket of schedlat_sleep.
