@@ -27,9 +27,11 @@ extern "C" {
     pub(crate) fn qmon_glue_detach();
     pub(crate) fn qmon_glue_cancel_update();
     pub(crate) fn qmon_glue_sched_info() -> bool;
+    pub(crate) fn qmon_glue_clock() -> u64;
 }
 
 /// `QMON_TASK_*` of `glue.h`: what the glue tells about a task.
 pub(crate) const TASK_IDLE: c_uint = 1;
 pub(crate) const TASK_IOWAIT: c_uint = 2;
 pub(crate) const TASK_PREEMPTED: c_uint = 4;
+pub(crate) const NEXT_IDLE: c_uint = 8;

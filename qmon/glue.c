@@ -183,22 +183,31 @@ static u64 qmon_queued_at(struct task_struct *p)
 #endif
 }
 
+u64 qmon_glue_clock(void)
+{
+	return local_clock();
+}
+
 static void qmon_probe_switch(void *data, bool preempt,
 			      struct task_struct *prev,
 			      struct task_struct *next,
 			      unsigned int prev_state)
 {
-	struct cgroup *cgrp;
+	/*
+	 * The scheduler calls this with interrupts off, under the runqueue
+	 * lock: an RCU-sched read-side critical section, which keeps @next's
+	 * css_set and its cgroup (task_dfl_cgroup() without its lockdep
+	 * condition, which wants rcu_read_lock()).
+	 */
+	struct cgroup *cgrp = rcu_dereference_sched(next->cgroups)->dfl_cgrp;
+	u64 flags = qmon_task_flags(prev) |
+		    (preempt ? QMON_TASK_PREEMPTED : 0) |
+		    (is_idle_task(next) ? QMON_NEXT_IDLE : 0);
 
-	rcu_read_lock();
-	cgrp = task_dfl_cgroup(next);
-	qmon_rs_switch((unsigned long)prev, prev_state,
-		       qmon_task_flags(prev) | (preempt ? QMON_TASK_PREEMPTED : 0),
-		       (unsigned long)next,
-		       is_idle_task(next) ? QMON_TASK_IDLE : 0, cgrp,
-		       cgroup_id(cgrp), qmon_queued_at(next), local_clock(),
-		       raw_smp_processor_id());
-	rcu_read_unlock();
+	qmon_rs_switch((unsigned long)prev, (unsigned long)next,
+		       prev_state | flags << 32 |
+		       (u64)raw_smp_processor_id() << 40,
+		       cgrp, cgroup_id(cgrp), qmon_queued_at(next));
 }
 
 static void qmon_wakeup(struct task_struct *p, bool new_task)

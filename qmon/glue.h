@@ -67,21 +67,24 @@ void qmon_glue_cancel_update(void);
 
 /* Whether the scheduler keeps queue times (CONFIG_SCHED_INFO). */
 bool qmon_glue_sched_info(void);
+/* local_clock(), for the switch probe. */
+u64 qmon_glue_clock(void);
 
 /* Implemented in Rust, called by C: probes, in atomic context. */
 #define QMON_TASK_IDLE		1	/* the CPU's idle task */
 #define QMON_TASK_IOWAIT	2	/* in_iowait: sleeping for IO */
 #define QMON_TASK_PREEMPTED	4	/* switched out by preemption */
+#define QMON_NEXT_IDLE		8	/* the task switched in is idle */
 /*
- * @next_flags: QMON_TASK_IDLE or 0 (the other flags matter for @prev only).
+ * @states: @prev's state in bits 0-31, QMON_TASK_* flags of @prev and
+ * QMON_NEXT_IDLE in bits 32-39, the CPU in bits 40-63 (six arguments fit
+ * in registers, so that the glue's probe jumps to this one).
  * @next_queued: when @next was queued, as the scheduler's own accounting
  * (CONFIG_SCHED_INFO, see qmon_glue_sched_info()) stamped it in
  * local_clock() time; 0 when it was not, or without that accounting.
  */
-void qmon_rs_switch(unsigned long prev, unsigned int prev_state,
-		    unsigned int prev_flags, unsigned long next,
-		    unsigned int next_flags, void *next_cgrp, u64 next_id,
-		    u64 next_queued, u64 now, unsigned int cpu);
+void qmon_rs_switch(unsigned long prev, unsigned long next, u64 states,
+		    void *next_cgrp, u64 next_id, u64 next_queued);
 void qmon_rs_wakeup(unsigned long task, bool new_task, void *cgrp, u64 id,
 		    u64 now);
 void qmon_rs_reclaim_begin(unsigned long task, bool memcg, u64 now);

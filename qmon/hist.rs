@@ -148,6 +148,7 @@ const LOG2_BUCKETS: [(u8, u64); 64] = {
 /// The bucket of a latency of `ns` nanoseconds: how many bounds it reaches.
 /// A table lookup by the latency's highest bit and one comparison, as
 /// probes call it on every latency.
+#[inline(always)]
 pub(crate) fn bucket(ns: u64) -> usize {
     // 0 goes with 1, to bucket 0.
     let k = (63 - (ns | 1).leading_zeros()) as usize;
@@ -216,6 +217,7 @@ impl CpuHist {
     }
 
     /// Counts a latency of `ns`; see [`add`] for `atomic`.
+    #[inline(always)]
     pub(crate) fn record(&self, ns: u64, atomic: bool) {
         add(&self.buckets[bucket(ns)], 1, atomic);
         add(&self.sum_ns, ns, atomic);

@@ -199,7 +199,7 @@ impl Monitor {
     ///
     /// Called from a probe, with `task` 0 or a task that stays valid for
     /// the call.
-    #[inline]
+    #[inline(always)]
     unsafe fn count(&self, s: &CgStats, cpu: c_uint, series: Series, ns: u64, task: usize) {
         let crossing = s.record(cpu as usize, series, ns, self.table.armed(series));
         if crossing.over || crossing.notify {
@@ -295,22 +295,23 @@ fn monitor() -> Option<&'static Monitor> {
     unsafe { MONITOR.load(Ordering::Acquire).as_ref() }
 }
 
-/// Probe of `sched_switch`.
-#[allow(clippy::too_many_arguments)]
+/// Probe of `sched_switch`; `states` packs `prev`'s state, flags and the
+/// CPU (see `glue.h`).
 #[no_mangle]
 pub(crate) extern "C" fn qmon_rs_switch(
     prev: usize,
-    prev_state: c_uint,
-    prev_flags: c_uint,
     next: usize,
-    next_flags: c_uint,
+    states: u64,
     next_cgrp: *mut c_void,
     next_id: u64,
     next_queued: u64,
-    now: u64,
-    cpu: c_uint,
 ) {
     let Some(m) = monitor() else { return };
+    let prev_state = states as c_uint;
+    let prev_flags = (states >> 32) as u8 as c_uint;
+    let cpu = (states >> 40) as c_uint;
+    // SAFETY: no preconditions.
+    let now = unsafe { ffi::qmon_glue_clock() };
     let stamps = m.stamps();
     if prev_flags & ffi::TASK_IDLE == 0 {
         // A preempted task stays runnable whatever state it was entering.
@@ -333,7 +334,7 @@ pub(crate) extern "C" fn qmon_rs_switch(
             stamps.take(prev);
         }
     }
-    if next_flags & ffi::TASK_IDLE != 0 {
+    if prev_flags & ffi::NEXT_IDLE != 0 {
         return;
     }
     if !m.queue_times {

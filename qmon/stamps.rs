@@ -109,6 +109,7 @@ impl<'a> Stamps<'a> {
     }
 
     /// The tag and time kept for `key`, freeing the slot.
+    #[inline]
     pub(crate) fn take(&self, key: usize) -> Option<(u8, u64)> {
         let s = self.find(key)?;
         let v = s.val.load(Ordering::Relaxed);
