@@ -8,7 +8,9 @@
 # that drift of the machine hits all three alike. Prints "bench: " lines:
 # a table of medians, then per round the ratios of the times against not
 # loaded (median and spread over rounds) and the targets (enabled at most
-# 2% slower than not loaded, enabled=0 not measurably slower).
+# 2% slower than not loaded, enabled=0 not measurably slower). Then the
+# time a read of sli.hist takes, at a leaf and at the root, with 1,000
+# more cgroups.
 
 . /tests/lib.sh
 ROUNDS=${BENCH_ROUNDS:-7}
@@ -75,4 +77,27 @@ for w in pp fo; do
 	say "$(printf '%-10s %7s (%s-%s) %11s (%s-%s)' $name $1 $2 $3 $4 $5 $6)"
 done
 say "targets: enabled/not-loaded <= 1.02, enabled=0/not-loaded ~ 1.00"
+
+# What reads cost: a read sums the histograms of the cgroup's subtree, so
+# it grows with the cgroups below the one read, not with all of them.
+NCG=${BENCH_CGROUPS:-1000}
+mkdir -p $V
+mount -t cgroupfs cgroupfs $V
+load qmon
+i=0
+while [ $i -lt $NCG ]; do
+	mkdir $CG/b/n$i
+	i=$((i + 1))
+done
+# readbench prints "mean_ns p99_ns rounds".
+leaf=$(readbench $V/cgroup/b/c/sli.hist 50 1)
+top=$(readbench $V/cgroup/sli.hist 50 1)
+say "sli.hist read with $NCG sibling cgroups, mean us: leaf $((${leaf%% *} / 1000)), root $((${top%% *} / 1000))"
+rmmod qmon
+umount $V
+i=0
+while [ $i -lt $NCG ]; do
+	rmdir $CG/b/n$i
+	i=$((i + 1))
+done
 rmdir $CG/b/c $CG/b
