@@ -51,6 +51,15 @@ run "echo 2 > $V/cgroup/demo/cgroupfs.role"
 run "echo 7 > $V/cgroup/demo/rue.priority && echo 'default 20000' > $V/cgroup/rue.io.latency_target_us"
 run "cat $V/cgroup/rue.io.latency_target_us"
 
+say "qmon: latencies per cgroup, parents including their children"
+run mkdir -p /sys/fs/cgroup/demo/job
+echo "[in /demo/job] \$ sleep 0.05; sleep 0.3"
+sh -c "echo \$\$ > /sys/fs/cgroup/demo/job/cgroup.procs && sleep 0.05 && sleep 0.3"
+run "grep -A8 '^schedlat_sleep:' $V/cgroup/demo/job/sli.cpu"
+run "grep ' count ' $V/cgroup/demo/sli.hist | head -n 2"
+run "cat $V/cgroup/demo/job/sli.max | head -n 2"
+run rmdir /sys/fs/cgroup/demo/job
+
 say "Module switches (validated writes)"
 run "grep . /sys/module/cgroupfs/parameters/* /sys/module/qmon/parameters/* /sys/module/rue/parameters/*"
 run "echo 42 > /sys/module/rue/parameters/prio_reclaim_ratio"
