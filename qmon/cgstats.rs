@@ -8,9 +8,9 @@
 //! cgroup. A read sums the cgroup's histograms and its descendants' over
 //! CPUs ([`Locked::snapshot`]), so that a cgroup's numbers include its
 //! descendants'; it walks the subtree only, through child and sibling
-//! links that change under the table's mutex. When a cgroup is removed, its counts move into its nearest
-//! live ancestor (once no probe can touch them any more), so that they stay
-//! in every ancestor's numbers. The one thing probes do at every level is
+//! links that change under the table's mutex. When a cgroup is removed,
+//! its counts move into its nearest live ancestor (once no probe can touch
+//! them any more), so that they stay in every ancestor's numbers. The one thing probes do at every level is
 //! raise the peak latency that `sli.max` shows (the largest since the last
 //! read of that cgroup's file): each CPU's histograms link to the parent's
 //! for the same CPU. The thresholds are only looked at while some cgroup has

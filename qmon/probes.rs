@@ -308,20 +308,20 @@ pub(crate) extern "C" fn qmon_rs_switch(
 ) {
     let Some(m) = monitor() else { return };
     let prev_state = states as c_uint;
-    let prev_flags = (states >> 32) as u8 as c_uint;
+    let flags = (states >> 32) as u8 as c_uint;
     let cpu = (states >> 40) as c_uint;
     // SAFETY: no preconditions.
     let now = unsafe { ffi::qmon_glue_clock() };
     let stamps = m.stamps();
-    if prev_flags & ffi::TASK_IDLE == 0 {
+    if flags & ffi::TASK_IDLE == 0 {
         // A preempted task stays runnable whatever state it was entering.
-        let runnable = prev_state == 0 || prev_flags & ffi::TASK_PREEMPTED != 0;
+        let runnable = prev_state == 0 || flags & ffi::TASK_PREEMPTED != 0;
         if runnable {
             // The scheduler stamps its queue time, if it keeps them.
             if !m.queue_times {
                 m.put(prev, QUEUED, now);
             }
-        } else if let Some(s) = sleep_series(prev_state, prev_flags & ffi::TASK_IOWAIT != 0) {
+        } else if let Some(s) = sleep_series(prev_state, flags & ffi::TASK_IOWAIT != 0) {
             if m.queue_times {
                 // With queue times a task has a stamp only from its
                 // switch-out asleep to its next switch-in, which takes it:
@@ -334,7 +334,7 @@ pub(crate) extern "C" fn qmon_rs_switch(
             stamps.take(prev);
         }
     }
-    if prev_flags & ffi::NEXT_IDLE != 0 {
+    if flags & ffi::NEXT_IDLE != 0 {
         return;
     }
     if !m.queue_times {
