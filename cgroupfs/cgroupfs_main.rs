@@ -35,6 +35,10 @@ mod textbuf;
 
 mod builtin;
 mod cgroup;
+#[path = "../common/cgroup2_mount.rs"]
+mod cgroup2_mount;
+#[path = "../common/cgroup2_opts.rs"]
+mod cgroup2_opts;
 #[path = "../common/cgroupfs_api.rs"]
 mod cgroupfs_api;
 mod cgtree;

@@ -6,8 +6,9 @@
 //! The views never read through the reader's mount namespace, so a view
 //! bind-mounted over the reader's `/proc/meminfo` can never read itself.
 
+use crate::cgroup2_mount;
 use crate::ffi;
-use core::ffi::{c_longlong, c_void};
+use core::ffi::{c_char, c_longlong, c_void};
 use core::ptr::NonNull;
 use kernel::error::{from_err_ptr, Result};
 use kernel::prelude::*;
@@ -31,11 +32,27 @@ unsafe impl Send for PrivateMount {}
 unsafe impl Sync for PrivateMount {}
 
 impl PrivateMount {
-    /// Mounts a filesystem of type `fstype` (`proc`, `cgroup2`, `sysfs`).
+    /// Mounts a filesystem of type `fstype` (`proc`, `sysfs`) with no
+    /// options. Each such mount is a superblock of its own.
     pub(crate) fn new(fstype: &CStr) -> Result<Self> {
-        // SAFETY: `fstype` is a NUL-terminated string.
-        let mnt =
-            from_err_ptr(unsafe { ffi::cgroupfs_glue_kern_mount(fstype.as_char_ptr().cast()) })?;
+        Self::with_data(fstype, core::ptr::null_mut())
+    }
+
+    /// Mounts the cgroup v2 hierarchy with exactly the options it has, which
+    /// a mount in the initial cgroup namespace would otherwise reset.
+    pub(crate) fn cgroup2() -> Result<Self> {
+        cgroup2_mount::mount_keeping_options(|data| {
+            Self::with_data(kernel::c_str!("cgroup2"), data)
+        })
+    }
+
+    fn with_data(fstype: &CStr, data: *mut c_char) -> Result<Self> {
+        // SAFETY: `fstype` is a NUL-terminated string; `data` is null or a
+        // writable NUL-terminated string, as `mount_keeping_options()` and
+        // `new()` pass it.
+        let mnt = from_err_ptr(unsafe {
+            ffi::cgroupfs_glue_kern_mount(fstype.as_char_ptr().cast(), data)
+        })?;
         let mnt = NonNull::new(mnt).ok_or(ENOMEM)?;
         // INVARIANT: a successful kern mount.
         Ok(Self { mnt })

@@ -3,6 +3,7 @@
 //! Cgroups as rue sees them: a counted reference, found by id, with the
 //! few things rue reads and writes.
 
+use crate::cgroup2_mount;
 use crate::ffi;
 use core::ffi::{c_void, CStr};
 use kernel::prelude::*;
@@ -120,8 +121,12 @@ pub(crate) struct Mount(());
 
 impl Mount {
     pub(crate) fn new() -> Result<Self> {
-        // SAFETY: no preconditions; called once, from init.
-        kernel::error::to_result(unsafe { ffi::rue_glue_mount() })?;
+        // Mounting cgroup2 resets every option it is not given.
+        cgroup2_mount::mount_keeping_options(|data| {
+            // SAFETY: called once, from init; `data` is null or a writable
+            // NUL-terminated string, as `mount_keeping_options()` passes it.
+            kernel::error::to_result(unsafe { ffi::rue_glue_mount(data) })
+        })?;
         Ok(Self(()))
     }
 }

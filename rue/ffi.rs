@@ -8,7 +8,7 @@
 use core::ffi::{c_char, c_int, c_long, c_ulong, c_void};
 
 extern "C" {
-    pub(crate) fn rue_glue_mount() -> c_int;
+    pub(crate) fn rue_glue_mount(data: *mut c_char) -> c_int;
     pub(crate) fn rue_glue_umount();
     pub(crate) fn rue_glue_write_file(
         cgrp: *mut c_void,

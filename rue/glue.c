@@ -28,6 +28,7 @@
 #include <linux/workqueue.h>
 
 #include "glue.h"
+#include "cgroup2_glue.h"
 #include "memcg_glue.h"
 #include "param_glue.h"
 
@@ -48,13 +49,13 @@ RFL_PARAM(rue, io_qos, "bool",
 static struct vfsmount *rue_mnt;
 static struct cgroup_namespace *rue_ns;
 
-int rue_glue_mount(void)
+int rue_glue_mount(char *data)
 {
 	struct file_system_type *type = get_fs_type("cgroup2");
 
 	if (!type)
 		return -ENODEV;
-	rue_mnt = vfs_kern_mount(type, SB_KERNMOUNT, "cgroup2", NULL);
+	rue_mnt = vfs_kern_mount(type, SB_KERNMOUNT, "cgroup2", data);
 	/* put_filesystem() is not exported; it is this. */
 	module_put(type->owner);
 	if (IS_ERR(rue_mnt))

@@ -13,9 +13,10 @@
 
 /*
  * A private cgroup2 mount whose root is the cgroup namespace root of the
- * task that loads rue; rue_glue_write_file() writes through it.
+ * task that loads rue, with the mount options @data (NULL for none; parsed
+ * in place); rue_glue_write_file() writes through it.
  */
-int rue_glue_mount(void);
+int rue_glue_mount(char *data);
 void rue_glue_umount(void);
 /*
  * Writes @len bytes at @text to the file @name (e.g. "memory.reclaim") of

@@ -19,6 +19,10 @@
 use kernel::prelude::*;
 
 mod cgroup;
+#[path = "../common/cgroup2_mount.rs"]
+mod cgroup2_mount;
+#[path = "../common/cgroup2_opts.rs"]
+mod cgroup2_opts;
 #[path = "../common/cgroupfs_api.rs"]
 mod cgroupfs_api;
 #[path = "../common/cgroupfs_files.rs"]

@@ -5,6 +5,8 @@
 
 #![allow(dead_code)]
 
+#[path = "../../common/cgroup2_opts.rs"]
+mod cgroup2_opts;
 #[path = "../../cgroupfs/cpus.rs"]
 mod cpus;
 #[path = "../../cgroupfs/diskstats.rs"]
