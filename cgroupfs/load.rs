@@ -84,7 +84,12 @@ pub(crate) extern "C" fn cgroupfs_rs_sample() -> core::ffi::c_ulong {
 
 /// Probe of `cgroup_mkdir`: records the birth time. Must not sleep.
 #[no_mangle]
-pub(crate) extern "C" fn cgroupfs_rs_cgroup_mkdir(id: u64, boottime_ns: u64) {
+pub(crate) extern "C" fn cgroupfs_rs_cgroup_mkdir(id: u64, on_dfl: bool, boottime_ns: u64) {
+    // Cgroups of v1 hierarchies have ids of their own, which collide with
+    // v2's: only v2 cgroups have views.
+    if !on_dfl {
+        return;
+    }
     if let Ok(state) = state() {
         // Losing a record under memory pressure only makes that cgroup's
         // uptime the host's.
@@ -94,7 +99,10 @@ pub(crate) extern "C" fn cgroupfs_rs_cgroup_mkdir(id: u64, boottime_ns: u64) {
 
 /// Probe of `cgroup_rmdir`: forgets the birth time. Must not sleep.
 #[no_mangle]
-pub(crate) extern "C" fn cgroupfs_rs_cgroup_rmdir(id: u64) {
+pub(crate) extern "C" fn cgroupfs_rs_cgroup_rmdir(id: u64, on_dfl: bool) {
+    if !on_dfl {
+        return;
+    }
     if let Ok(state) = state() {
         let mut births = state.births.lock();
         if let Some(i) = births.iter().position(|(i, _)| *i == id) {
