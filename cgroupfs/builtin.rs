@@ -4,7 +4,9 @@
 //!
 //! - `cgroupfs.role` (0644): `1` makes the cgroup a pod: readers in it or
 //!   below see the outermost cgroup of its unbroken chain of role-1
-//!   ancestors as their view. `0` (default) does not.
+//!   ancestors as their view. `0` (default) does not. The root cgroup (of
+//!   the hierarchy, or of the cgroup namespace cgroupfs was loaded in)
+//!   refuses `1` with `EINVAL`.
 //! - `cpu.quota_period_us` (0444): the effective CPU bandwidth limit, as
 //!   `$QUOTA $PERIOD` of the tightest `cpu.max` of the cgroup and its
 //!   ancestors, or `max $PERIOD`.
@@ -53,6 +55,11 @@ pub(crate) fn write(state: &State, index: usize, cg: &Cgroup, data: &[u8]) -> Re
         kparam::ParseError::Invalid => EINVAL,
         kparam::ParseError::Range => ERANGE,
     })? == 1;
+    // The root as a pod would be every host reader's view: whoever loaded
+    // the module reads host files through the views, never a pod's.
+    if pod && (cg.parent().is_none() || cg.as_ptr() == state.base.as_ptr()) {
+        return Err(EINVAL);
+    }
     let mut pods = state.pods.lock();
     // Forget removed cgroups while here, so the list never outgrows the
     // live cgroups by more than those removed since the last write.

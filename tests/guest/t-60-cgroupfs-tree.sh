@@ -37,6 +37,10 @@ expect_eq "role default" "$(cat $V/cgroup/a/cgroupfs.role)" 0
 write_expect_err $V/cgroup/a/cgroupfs.role 2 "Numerical result out of range"
 write_expect_err $V/cgroup/a/cgroupfs.role x "Invalid argument"
 expect_eq "role unchanged" "$(cat $V/cgroup/a/cgroupfs.role)" 0
+# The root as a pod would be every host reader's view.
+write_expect_err $V/cgroup/cgroupfs.role 1 "Invalid argument"
+expect_eq "root role unchanged" "$(cat $V/cgroup/cgroupfs.role)" 0
+echo 0 > $V/cgroup/cgroupfs.role || fail "role 0 on the root"
 
 # A pod: a reader in /pod/ctr sees /pod's limits once /pod has role 1.
 mkdir -p $CG/pod
