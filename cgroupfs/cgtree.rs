@@ -16,7 +16,7 @@ use crate::openfile::{self, OpenFile};
 use crate::registry::{Registration, Source};
 use crate::views::{state, State, Text};
 use core::ffi::{c_char, c_int, c_long, c_uchar, c_ulong, c_void, CStr};
-use core::sync::atomic::AtomicU64;
+use core::sync::atomic::Ordering;
 use kernel::prelude::*;
 use kernel::sync::Arc;
 use kernel::uaccess::UserSlice;
@@ -229,7 +229,7 @@ fn show(state: &State, reg: &Registration, index: usize, cg: &Cgroup, out: &mut 
             // SAFETY: `index` is in range and the registration is live.
             let f = unsafe { &*files.add(index) };
             let show = f.show.ok_or(EACCES)?;
-            let mut size = 4096;
+            let mut size = reg.show_size(index).min(MAX_SHOW);
             loop {
                 let mut buf = KVVec::from_elem(0u8, size, GFP_KERNEL)?;
                 // SAFETY: `buf` is writable for `size` bytes; `cg` is
@@ -244,6 +244,8 @@ fn show(state: &State, reg: &Registration, index: usize, cg: &Cgroup, out: &mut 
                     return Err(Error::from_errno(n as i32));
                 }
                 let n = (n as usize).min(size);
+                // The next render starts with room for this text.
+                reg.set_show_size(index, (n + 1).next_power_of_two().max(4096).min(size));
                 return out
                     .0
                     .extend_from_slice(&buf[..n], GFP_KERNEL)
@@ -294,7 +296,7 @@ pub(crate) unsafe extern "C" fn cgroupfs_rs_cg_open(
     write_mode: bool,
     private: *mut *mut c_void,
 ) -> c_int {
-    let open = (|| -> Result<OpenFile> {
+    let open = (|| {
         let state = state()?;
         let (reg, index) = state.registry.by_key(key as usize).ok_or(ENOENT)?;
         // SAFETY: the parent directory's inode holds a reference.
@@ -322,47 +324,106 @@ pub(crate) unsafe extern "C" fn cgroupfs_rs_cg_open(
         }
         // From here on, dropping the target puts the module reference.
         let target = CgTarget { reg, index, cg };
+        // The generation before the text: news while rendering is kept.
+        let seen = notify::generation(target.reg.key(index), target.cg.id());
         let mut text = Text(KVVec::new());
         if read {
             show(state, &target.reg, index, &target.cg, &mut text)?;
         }
-        let seen = AtomicU64::new(notify::generation(target.reg.key(index), target.cg.id()));
-        Ok(OpenFile {
-            text: text.0,
-            target: Some(target),
-            seen,
-        })
+        OpenFile::new(&text.0, Some(target), seen)
     })();
     // SAFETY: the caller passes a writable pointer.
     unsafe { openfile::publish(open, private) }
 }
 
-/// A write of `len` bytes at user address `ubuf`; all of it or nothing.
+/// A read of a per-cgroup file at `*pos` into the `struct iov_iter` `iter`:
+/// the bytes read, or a negative errno. A read from offset 0 after an
+/// earlier one, or after news came, renders the file anew and takes the
+/// news as seen.
 ///
 /// # Safety
 ///
-/// `private` comes from [`cgroupfs_rs_cg_open`].
+/// `private` comes from [`cgroupfs_rs_cg_open`] and is not released; `pos`
+/// and `iter` are the read's position and destination.
+#[no_mangle]
+pub(crate) unsafe extern "C" fn cgroupfs_rs_cg_read(
+    private: *mut c_void,
+    pos: *mut i64,
+    iter: *mut c_void,
+) -> isize {
+    // SAFETY: the caller passes the live pointer made at open.
+    let open = unsafe { openfile::from_private(private) };
+    let Some(target) = open.target.as_ref() else {
+        return EBADF.to_errno() as isize;
+    };
+    let (key, id) = target.notify_key();
+    let news = notify::generation(key, id) != open.seen.load(Ordering::Acquire);
+    let render = || {
+        let seen = notify::generation(key, id);
+        let mut text = Text(KVVec::new());
+        show(state()?, &target.reg, target.index, &target.cg, &mut text)?;
+        open.seen.store(seen, Ordering::Release);
+        Ok(text.0)
+    };
+    // SAFETY: the caller passes the read's position and iterator.
+    match unsafe { open.read(&mut *pos, iter, news, render) } {
+        Ok(n) => n as isize,
+        Err(e) => e.to_errno() as isize,
+    }
+}
+
+/// A write of `len` bytes at user address `ubuf` at file position `*pos`;
+/// all of it or nothing.
+///
+/// Each `write()` carries one whole value, from position 0: the position
+/// advances past an accepted write, and a write at any other position (the
+/// rest of a value split across calls) is refused with `EINVAL`, so a
+/// split value is never taken for a shorter one. An empty write changes
+/// nothing; one over [`MAX_WRITE`] gets `E2BIG`.
+///
+/// # Safety
+///
+/// `private` comes from [`cgroupfs_rs_cg_open`]; `pos` is the write's
+/// position.
 #[no_mangle]
 pub(crate) unsafe extern "C" fn cgroupfs_rs_cg_write(
     private: *mut c_void,
     ubuf: c_ulong,
     len: usize,
+    pos: *mut i64,
 ) -> c_long {
     // SAFETY: the caller passes the live pointer made at open.
     let open = unsafe { openfile::from_private(private) };
+    // SAFETY: the caller passes the write's position.
+    let pos = unsafe { &mut *pos };
     let res = (|| -> Result {
         let target = open.target.as_ref().ok_or(EBADF)?;
+        if len == 0 {
+            return Ok(());
+        }
         if len > MAX_WRITE {
+            return Err(E2BIG);
+        }
+        if *pos != 0 {
             return Err(EINVAL);
         }
         let state = state()?;
         let mut data = KVec::new();
         UserSlice::new(ubuf as usize, len).read_all(&mut data, GFP_KERNEL)?;
         data.push(0, GFP_KERNEL)?;
-        write(state, &target.reg, target.index, &target.cg, &data)
+        write(state, &target.reg, target.index, &target.cg, &data)?;
+        // cgroupfs's own files tell their pollers of every change.
+        if let Source::Builtin(_) = target.reg.source {
+            let (key, id) = target.notify_key();
+            notify::notify(key, id);
+        }
+        Ok(())
     })();
     match res {
-        Ok(()) => len as c_long,
+        Ok(()) => {
+            *pos += len as i64;
+            len as c_long
+        }
         Err(e) => e.to_errno() as c_long,
     }
 }

@@ -7,12 +7,17 @@
 //! kernel trees. Each function is wrapped once in a safe type elsewhere
 //! (`fs_type.rs`, `kio.rs`, `tree.rs`, `views.rs`).
 
-use core::ffi::{c_char, c_int, c_long, c_longlong, c_ulong, c_void};
+use core::ffi::{c_char, c_int, c_long, c_longlong, c_uint, c_ulong, c_void};
 
 extern "C" {
     pub(crate) fn cgroupfs_glue_register_fs() -> c_int;
-    pub(crate) fn cgroupfs_glue_poll_wait(file: *mut c_void, pt: *mut c_void);
-    pub(crate) fn cgroupfs_glue_notify_wake();
+    pub(crate) fn cgroupfs_glue_poll_wait(file: *mut c_void, pt: *mut c_void, slot: c_uint);
+    pub(crate) fn cgroupfs_glue_notify_wake(slot: c_uint);
+    pub(crate) fn cgroupfs_glue_copy_to_iter(
+        iter: *mut c_void,
+        data: *const c_void,
+        len: usize,
+    ) -> usize;
     pub(crate) fn cgroupfs_glue_unregister_fs();
     pub(crate) fn cgroupfs_glue_create_mount_point() -> c_int;
     pub(crate) fn cgroupfs_glue_remove_mount_point();
@@ -24,7 +29,8 @@ extern "C" {
         id: c_ulong,
     ) -> c_int;
 
-    pub(crate) fn cgroupfs_glue_kern_mount(fstype: *const c_char) -> *mut c_void;
+    pub(crate) fn cgroupfs_glue_kern_mount(fstype: *const c_char, data: *mut c_char)
+        -> *mut c_void;
     pub(crate) fn cgroupfs_glue_kern_unmount(mnt: *mut c_void);
     pub(crate) fn cgroupfs_glue_open(mnt: *mut c_void, path: *const c_char) -> *mut c_void;
     pub(crate) fn cgroupfs_glue_read(

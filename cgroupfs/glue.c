@@ -29,6 +29,7 @@
 #include <linux/sysfs.h>
 
 #include "glue.h"
+#include "cgroup2_glue.h"
 #include "memcg_glue.h"
 #include "param_glue.h"
 
@@ -53,15 +54,18 @@ static int cgroupfs_view_open(struct inode *inode, struct file *file)
 				     &file->private_data);
 }
 
-/* Every cgroupfs file serves the text Rust rendered when it was opened. */
-static ssize_t cgroupfs_file_read(struct file *file, char __user *buf,
-				  size_t count, loff_t *ppos)
+/* Reads are served by Rust, which copies with cgroupfs_glue_copy_to_iter(). */
+static ssize_t cgroupfs_view_read_iter(struct kiocb *iocb, struct iov_iter *to)
 {
-	const void *data;
-	size_t len;
+	struct file *file = iocb->ki_filp;
 
-	cgroupfs_rs_file_data(file->private_data, &data, &len);
-	return simple_read_from_buffer(buf, count, ppos, data, len);
+	return cgroupfs_rs_view_read((unsigned long)file_inode(file)->i_private,
+				     file->private_data, &iocb->ki_pos, to);
+}
+
+size_t cgroupfs_glue_copy_to_iter(void *iter, const void *data, size_t len)
+{
+	return copy_to_iter(data, len, iter);
 }
 
 static int cgroupfs_file_release(struct inode *inode, struct file *file)
@@ -73,7 +77,8 @@ static int cgroupfs_file_release(struct inode *inode, struct file *file)
 static const struct file_operations cgroupfs_view_fops = {
 	.owner		= THIS_MODULE,
 	.open		= cgroupfs_view_open,
-	.read		= cgroupfs_file_read,
+	.read_iter	= cgroupfs_view_read_iter,
+	.splice_read	= copy_splice_read,
 	.release	= cgroupfs_file_release,
 	.llseek		= default_llseek,
 };
@@ -258,20 +263,26 @@ static ssize_t cgroupfs_cg_write(struct file *file, const char __user *buf,
 				 size_t count, loff_t *ppos)
 {
 	return cgroupfs_rs_cg_write(file->private_data, (unsigned long)buf,
-				    count);
+				    count, ppos);
 }
 
-/* Pollers of per-cgroup files, woken by cgroupfs_notify(). */
-static DECLARE_WAIT_QUEUE_HEAD(cgroupfs_notify_wq);
-
-void cgroupfs_glue_poll_wait(void *file, void *pt)
+static ssize_t cgroupfs_cg_read_iter(struct kiocb *iocb, struct iov_iter *to)
 {
-	poll_wait(file, &cgroupfs_notify_wq, pt);
+	return cgroupfs_rs_cg_read(iocb->ki_filp->private_data, &iocb->ki_pos,
+				   to);
 }
 
-void cgroupfs_glue_notify_wake(void)
+/* Pollers of per-cgroup files, one queue per slot of notify.rs. */
+static wait_queue_head_t cgroupfs_notify_wqs[CGROUPFS_NR_WAIT_QUEUES];
+
+void cgroupfs_glue_poll_wait(void *file, void *pt, unsigned int slot)
 {
-	wake_up_interruptible_all(&cgroupfs_notify_wq);
+	poll_wait(file, &cgroupfs_notify_wqs[slot], pt);
+}
+
+void cgroupfs_glue_notify_wake(unsigned int slot)
+{
+	wake_up_interruptible_all(&cgroupfs_notify_wqs[slot]);
 }
 
 static __poll_t cgroupfs_cg_poll(struct file *file, poll_table *pt)
@@ -284,7 +295,8 @@ static __poll_t cgroupfs_cg_poll(struct file *file, poll_table *pt)
 static const struct file_operations cgroupfs_cg_file_fops = {
 	.owner		= THIS_MODULE,
 	.open		= cgroupfs_cg_open,
-	.read		= cgroupfs_file_read,
+	.read_iter	= cgroupfs_cg_read_iter,
+	.splice_read	= copy_splice_read,
 	.write		= cgroupfs_cg_write,
 	.poll		= cgroupfs_cg_poll,
 	.release	= cgroupfs_file_release,
@@ -359,10 +371,13 @@ long cgroupfs_glue_cgroup_children(void *parent, void *buf, size_t size)
 	u64 id;
 
 	rcu_read_lock();
-	css_for_each_descendant_pre(pos, &cgrp->self) {
+	/* css_for_each_child() without the unexported css_next_child(): one
+	 * pass in one RCU section needs no more (siblings are list_del_rcu'd).
+	 */
+	list_for_each_entry_rcu(pos, &cgrp->self.children, sibling) {
 		size_t len;
 
-		if (pos->parent != &cgrp->self || !(pos->flags & CSS_ONLINE))
+		if (!(pos->flags & CSS_ONLINE))
 			continue;
 		len = strlen(pos->cgroup->kn->name) + 1;
 		if (used + sizeof(id) + len <= size) {
@@ -492,6 +507,10 @@ static struct file_system_type cgroupfs_fs_type = {
 
 int cgroupfs_glue_register_fs(void)
 {
+	int i;
+
+	for (i = 0; i < CGROUPFS_NR_WAIT_QUEUES; i++)
+		init_waitqueue_head(&cgroupfs_notify_wqs[i]);
 	return register_filesystem(&cgroupfs_fs_type);
 }
 
@@ -512,7 +531,7 @@ void cgroupfs_glue_remove_mount_point(void)
 
 /* Private mounts the views read their sources from. */
 
-void *cgroupfs_glue_kern_mount(const char *fstype)
+void *cgroupfs_glue_kern_mount(const char *fstype, char *data)
 {
 	struct file_system_type *type;
 	struct vfsmount *mnt;
@@ -520,7 +539,7 @@ void *cgroupfs_glue_kern_mount(const char *fstype)
 	type = get_fs_type(fstype);
 	if (!type)
 		return ERR_PTR(-ENODEV);
-	mnt = vfs_kern_mount(type, SB_KERNMOUNT, fstype, NULL);
+	mnt = vfs_kern_mount(type, SB_KERNMOUNT, fstype, data);
 	/* put_filesystem() is not exported; it is this. */
 	module_put(type->owner);
 	return mnt;
@@ -630,13 +649,14 @@ static void cgroupfs_find_tp(struct tracepoint *tp, void *priv)
 static void cgroupfs_probe_mkdir(void *data, struct cgroup *cgrp,
 				 const char *path)
 {
-	cgroupfs_rs_cgroup_mkdir(cgroup_id(cgrp), ktime_get_boottime_ns());
+	cgroupfs_rs_cgroup_mkdir(cgroup_id(cgrp), cgrp->root == &cgrp_dfl_root,
+				 ktime_get_boottime_ns());
 }
 
 static void cgroupfs_probe_rmdir(void *data, struct cgroup *cgrp,
 				 const char *path)
 {
-	cgroupfs_rs_cgroup_rmdir(cgroup_id(cgrp));
+	cgroupfs_rs_cgroup_rmdir(cgroup_id(cgrp), cgrp->root == &cgrp_dfl_root);
 }
 
 int cgroupfs_glue_probes_register(void)

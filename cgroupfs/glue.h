@@ -11,9 +11,15 @@
 #include <linux/types.h>
 
 /* Implemented in C, called by Rust. */
-/* poll_wait() on the queue that cgroupfs_glue_notify_wake() wakes. */
-void cgroupfs_glue_poll_wait(void *file, void *pt);
-void cgroupfs_glue_notify_wake(void);
+/*
+ * Wait queues of per-cgroup files' pollers, one per slot of notify.rs
+ * (NR_SLOTS there): poll_wait() on queue @slot, and waking it.
+ */
+#define CGROUPFS_NR_WAIT_QUEUES	1024
+void cgroupfs_glue_poll_wait(void *file, void *pt, unsigned int slot);
+void cgroupfs_glue_notify_wake(unsigned int slot);
+/* copy_to_iter() of @len bytes at @data into the iov_iter @iter. */
+size_t cgroupfs_glue_copy_to_iter(void *iter, const void *data, size_t len);
 int cgroupfs_glue_register_fs(void);
 void cgroupfs_glue_unregister_fs(void);
 int cgroupfs_glue_create_mount_point(void);
@@ -24,8 +30,11 @@ void *cgroupfs_glue_mkdir(void *parent, const char *name);
 /* Read-only view file @name whose opens call cgroupfs_rs_view_open(@id). */
 int cgroupfs_glue_mkfile(void *parent, const char *name, unsigned long id);
 
-/* Kernel-internal mount of filesystem type @fstype; vfsmount or ERR_PTR. */
-void *cgroupfs_glue_kern_mount(const char *fstype);
+/*
+ * Kernel-internal mount of filesystem type @fstype with the mount options
+ * @data (NULL for none; parsed in place); vfsmount or ERR_PTR.
+ */
+void *cgroupfs_glue_kern_mount(const char *fstype, char *data);
 void cgroupfs_glue_kern_unmount(void *mnt);
 /* Open @path (relative to @mnt's root) read-only; struct file or ERR_PTR. */
 void *cgroupfs_glue_open(void *mnt, const char *path);
@@ -72,7 +81,10 @@ void cgroupfs_glue_cgroup_tasks(void *cgrp, u64 *running, u64 *iowait);
 /* Runs cgroupfs_rs_sample() in @ms, then again after what it returns. */
 void cgroupfs_glue_sampler_start(unsigned long ms);
 void cgroupfs_glue_sampler_stop(void);
-/* Probes calling cgroupfs_rs_cgroup_mkdir/_rmdir on cgroup_mkdir/_rmdir. */
+/*
+ * Probes calling cgroupfs_rs_cgroup_mkdir/_rmdir on cgroup_mkdir/_rmdir, of
+ * every hierarchy; @on_dfl tells whether the cgroup is one of cgroup v2's.
+ */
 int cgroupfs_glue_probes_register(void);
 void cgroupfs_glue_probes_unregister(void);
 
@@ -84,12 +96,14 @@ int cgroupfs_glue_memcg_counters(void *cgrp, u64 *out);
 /* The next sample in ms, or 0 to stop. Process context. */
 unsigned long cgroupfs_rs_sample(void);
 /* Tracepoint context: must not sleep. */
-void cgroupfs_rs_cgroup_mkdir(u64 id, u64 boottime_ns);
-void cgroupfs_rs_cgroup_rmdir(u64 id);
+void cgroupfs_rs_cgroup_mkdir(u64 id, bool on_dfl, u64 boottime_ns);
+void cgroupfs_rs_cgroup_rmdir(u64 id, bool on_dfl);
 int cgroupfs_rs_fill_root(void *root);
 int cgroupfs_rs_view_open(unsigned long id, bool write, void **private);
-/* For every open cgroupfs file: its text, and its release. */
-void cgroupfs_rs_file_data(void *private, const void **data, size_t *len);
+/* A read of an open view at *@pos into the iov_iter @iter. */
+ssize_t cgroupfs_rs_view_read(unsigned long id, void *private, loff_t *pos,
+			      void *iter);
+/* The release of every open cgroupfs file. */
 void cgroupfs_rs_file_release(void *private);
 
 #define CGROUPFS_LOOKUP_DIR	1
@@ -105,7 +119,10 @@ int cgroupfs_rs_cg_file_valid(unsigned long key);
 bool cgroupfs_rs_cg_poll(void *private, void *file, void *pt);
 int cgroupfs_rs_cg_open(unsigned long key, void *cgrp, bool read, bool write,
 			void **private);
-long cgroupfs_rs_cg_write(void *private, unsigned long ubuf, size_t len);
+long cgroupfs_rs_cg_write(void *private, unsigned long ubuf, size_t len,
+			  loff_t *pos);
+/* A read of an open per-cgroup file at *@pos into the iov_iter @iter. */
+ssize_t cgroupfs_rs_cg_read(void *private, loff_t *pos, void *iter);
 
 
 #endif /* CGROUPFS_GLUE_H */

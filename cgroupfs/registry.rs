@@ -10,9 +10,12 @@
 use crate::cgroupfs_api::CgroupfsFile;
 use crate::vecutil::swap_remove;
 use core::ffi::{c_uint, c_void, CStr};
-use core::sync::atomic::{AtomicU32, Ordering};
+use core::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
 use kernel::prelude::*;
 use kernel::sync::{new_condvar, new_mutex, Arc, CondVar, Mutex};
+
+/// The buffer size a file's first render starts with.
+const FIRST_SHOW_SIZE: usize = 4096;
 
 /// At most this many files per registration.
 const MAX_FILES: usize = 256;
@@ -40,6 +43,9 @@ pub(crate) struct Registration {
     /// must not read the registering module's memory, which may go away
     /// as soon as it unregisters.
     files: KVec<(KVec<u8>, u16)>,
+    /// Per file, the buffer size its last `show` needed: the next render
+    /// starts there instead of growing by retries again.
+    show_sizes: KVec<AtomicUsize>,
     /// Whether calls may start, and how many are running.
     #[pin]
     active: Mutex<(bool, usize)>,
@@ -92,6 +98,20 @@ impl Registration {
         self.files
             .get(index)
             .map(|(name, mode)| FileDesc { name, mode: *mode })
+    }
+
+    /// The buffer size to render file `index` with first.
+    pub(crate) fn show_size(&self, index: usize) -> usize {
+        self.show_sizes
+            .get(index)
+            .map_or(FIRST_SHOW_SIZE, |s| s.load(Ordering::Relaxed))
+    }
+
+    /// Remembers that file `index` needed a buffer of `size` bytes.
+    pub(crate) fn set_show_size(&self, index: usize, size: usize) {
+        if let Some(s) = self.show_sizes.get(index) {
+            s.store(size, Ordering::Relaxed);
+        }
     }
 
     /// The key of the file at `index`.
@@ -196,11 +216,16 @@ impl Registry {
                 }
             }
         }
+        let mut show_sizes = KVec::with_capacity(files.len(), GFP_KERNEL)?;
+        for _ in 0..files.len() {
+            show_sizes.push(AtomicUsize::new(FIRST_SHOW_SIZE), GFP_KERNEL)?;
+        }
         let reg = Arc::pin_init(
             pin_init!(Registration {
                 id,
                 source,
                 files,
+                show_sizes,
                 active <- new_mutex!((true, 0)),
                 idle <- new_condvar!(),
             }),

@@ -67,7 +67,7 @@ const RECENT_CGROUPS: usize = 32;
 impl State {
     pub(crate) fn new() -> Result<impl PinInit<Self, Error>> {
         let proc = PrivateMount::new(kernel::c_str!("proc"))?;
-        let cgroup = PrivateMount::new(kernel::c_str!("cgroup2"))?;
+        let cgroup = PrivateMount::cgroup2()?;
         let sys = PrivateMount::new(kernel::c_str!("sysfs"))?;
         let base = Cgroup::current_ns_root().ok_or(ENOENT)?;
         Ok(try_pin_init!(Self {
@@ -579,8 +579,16 @@ fn render(view: View, out: &mut Text) -> Result {
     }
 }
 
-/// Renders view `id` for the opening task into a new buffer whose pointer
-/// goes to `*private`.
+/// Renders view `id` for the reading task.
+fn render_view(view: View) -> Result<KVVec<u8>> {
+    // One allocation serves the common views; longer ones grow from it.
+    let mut text = Text(KVVec::with_capacity(8192, GFP_KERNEL)?);
+    render(view, &mut text)?;
+    Ok(text.0)
+}
+
+/// Renders view `id` for the opening task into a new open file whose
+/// pointer goes to `*private`.
 ///
 /// # Safety
 ///
@@ -597,16 +605,31 @@ pub(crate) unsafe extern "C" fn cgroupfs_rs_view_open(
     let Some(view) = View::from_id(id as usize) else {
         return ENOENT.to_errno();
     };
-    let open = (|| {
-        // One allocation serves the common views; longer ones grow from it.
-        let mut text = Text(KVVec::with_capacity(8192, GFP_KERNEL)?);
-        render(view, &mut text)?;
-        Ok(OpenFile {
-            text: text.0,
-            target: None,
-            seen: core::sync::atomic::AtomicU64::new(0),
-        })
-    })();
+    let open = render_view(view).and_then(|text| OpenFile::new(&text, None, 0));
     // SAFETY: the caller guarantees `private` is writable.
     unsafe { openfile::publish(open, private) }
+}
+
+/// A read of view `id` at `*pos` into the `struct iov_iter` `iter`: the
+/// bytes read, or a negative errno.
+///
+/// # Safety
+///
+/// `private` comes from an open of view `id` and is not released; `pos`
+/// and `iter` are the read's position and destination.
+#[no_mangle]
+pub(crate) unsafe extern "C" fn cgroupfs_rs_view_read(
+    id: c_ulong,
+    private: *mut c_void,
+    pos: *mut i64,
+    iter: *mut c_void,
+) -> isize {
+    // SAFETY: the caller passes a live open file.
+    let open = unsafe { openfile::from_private(private) };
+    let render = || render_view(View::from_id(id as usize).ok_or(ENOENT)?);
+    // SAFETY: the caller passes the read's position and iterator.
+    match unsafe { open.read(&mut *pos, iter, false, render) } {
+        Ok(n) => n as isize,
+        Err(e) => e.to_errno() as isize,
+    }
 }

@@ -52,11 +52,12 @@ void cgroupfs_unregister_files(void *handle);
 
 /*
  * Tells pollers of file @index (0-based, in registration order) of @handle
- * in the cgroup with id @id that it has news: poll() on an open file of it
- * reports EPOLLPRI | EPOLLERR, once per open file for all notifications
- * since the open or the poll that last reported one. The open file's text
- * stays what was rendered at open: open the file again to read the news.
- * Process or interrupt context (not from inside the scheduler).
+ * in the cgroup with id @id that it has news: poll() and epoll on an open
+ * file of it report EPOLLPRI | EPOLLERR from then on, to every waiter,
+ * until the file is read again from offset 0, which renders its text anew
+ * (as kernfs files do: poll, then lseek to 0 and read). Only the pollers
+ * of that file are woken. Process or interrupt context (not from inside
+ * the scheduler).
  */
 void cgroupfs_notify(void *handle, unsigned int index, u64 id);
 
