@@ -20,8 +20,22 @@ set -uo pipefail
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(x86_64-release arm64-release x86_64-debug)
 
+# The time of each phase, printed with the summary, so that the budget
+# (a fresh machine under 80 minutes, a warm one under 35) stays visible.
+times=()
+t_start=$(date +%s)
+t_last=$t_start
+# lap NAME: the time since the last lap is NAME's.
+lap() {
+	local now
+	now=$(date +%s)
+	times+=("$(printf '%-16s %4d:%02d' "$1" $(((now - t_last) / 60)) $(((now - t_last) % 60)))")
+	t_last=$now
+}
+
 "$RFL_TOP/scripts/setup-toolchain.sh" || exit 1
 mkdir -p "$RFL_OUT"
+lap toolchain
 
 summary=()
 total_pass=0
@@ -46,11 +60,13 @@ log "build and harness tests"
 out=$("$RFL_TOP/tests/build/run.sh")
 echo "$out"
 add_counts build-tools "$(tail -n 1 <<<"$out")"
+lap build-tools
 
 log "host unit tests"
 out=$(cargo test --manifest-path "$RFL_TOP/tests/host/Cargo.toml" 2>&1)
 echo "$out"
 add_counts host "$(grep '^test result:' <<<"$out")"
+lap host
 
 for t in "${targets[@]}"; do
 	arch=${t%-*}
@@ -59,11 +75,14 @@ for t in "${targets[@]}"; do
 	if ! kdir=$("$RFL_TOP/scripts/build-kernel.sh" "$arch" "$variant") ||
 		! "$RFL_TOP/scripts/build-modules.sh" "$arch" "$variant" "$kdir" >/dev/null; then
 		add "$t" 0 1
+		lap "$t-build"
 		continue
 	fi
+	lap "$t-build"
 	out=$("$RFL_TOP/scripts/run-guest.sh" test "$arch" "$variant")
 	echo "$out"
 	add_counts "$t" "$(tail -n 1 <<<"$out")"
+	lap "$t"
 done
 
 # The modules as a distro user builds them: against a headers directory.
@@ -73,10 +92,12 @@ case " ${targets[*]} " in
 	out=$("$RFL_TOP/scripts/test-headers.sh" x86_64 release)
 	echo "$out"
 	add_counts x86_64-headers "$(tail -n 1 <<<"$out")"
+	lap x86_64-headers
 	log "x86_64-packages: deb, DKMS and rpm packages installed into roots that boot"
 	out=$("$RFL_TOP/scripts/test-packages.sh" x86_64)
 	echo "$out"
 	add_counts x86_64-packages "$(tail -n 1 <<<"$out")"
+	lap x86_64-packages
 	;;
 esac
 case " ${targets[*]} " in
@@ -85,9 +106,15 @@ case " ${targets[*]} " in
 	out=$("$RFL_TOP/scripts/test-packages.sh" arm64)
 	echo "$out"
 	add_counts arm64-packages "$(tail -n 1 <<<"$out")"
+	lap arm64-packages
 	;;
 esac
 
+echo
+echo "== Time per phase (min:s)"
+printf '%s\n' "${times[@]}"
+now=$(date +%s)
+printf '%-16s %4d:%02d\n' total $(((now - t_start) / 60)) $(((now - t_start) % 60))
 echo
 echo "== Summary"
 printf '%s\n' "${summary[@]}"
