@@ -79,14 +79,13 @@ demo:
 shell:
 	scripts/run-guest.sh shell x86_64
 
-# qmon's benchmark runs a second time under instruction counting, where
-# guest time is instructions executed: steady to within a fraction of a
+# The cgroupfs and qmon benchmarks run a second time under instruction
+# counting, where guest time is instructions executed: steady to about a
 # percent, unlike emulated wall time.
 bench:
 	scripts/run-guest.sh bench x86_64
-	case ",$${RFL_ONLY:-qmon}," in *qmon*) \
-		QEMU_ICOUNT=0 RFL_ONLY=qmon RFL_TAG=icount scripts/run-guest.sh bench x86_64 ;; \
-	esac
+	only=$$(echo ",$${RFL_ONLY:-cgroupfs,qmon}," | tr ',' '\n' | grep -xE 'cgroupfs|qmon' | paste -sd,); \
+	[ -z "$$only" ] || QEMU_ICOUNT=0 RFL_ONLY=$$only RFL_TAG=icount scripts/run-guest.sh bench x86_64
 
 host-test:
 	cargo test --manifest-path tests/host/Cargo.toml
