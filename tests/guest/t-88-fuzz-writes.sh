@@ -7,6 +7,7 @@
 # leaves the file as it was (wfuzz checks both), and the kernel reports
 # nothing (the harness scans the log: KASAN, lockdep and kmemleak on the
 # debug kernel). At least 100,000 writes on the debug kernel.
+# timeout: 600
 . /tests/lib.sh
 
 setup_rue
