@@ -359,6 +359,9 @@ pub(crate) unsafe extern "C" fn cgroupfs_rs_cg_read(
     let (key, id) = target.notify_key();
     let news = notify::generation(key, id) != open.seen.load(Ordering::Acquire);
     let render = || {
+        if !target.cg.alive() {
+            return Err(ENOENT);
+        }
         let seen = notify::generation(key, id);
         let mut text = Text(KVVec::new());
         show(state()?, &target.reg, target.index, &target.cg, &mut text)?;

@@ -46,7 +46,8 @@ void *cgroupfs_register_files(struct module *owner,
 
 /*
  * Removes the files; waits for show and write calls in flight. Files still
- * open keep the text they read; their writes fail with -ENOENT.
+ * open keep the text they read; their writes, and reads that would render
+ * anew (from offset 0 after an earlier read), fail with -ENOENT.
  */
 void cgroupfs_unregister_files(void *handle);
 

@@ -75,25 +75,23 @@ static size_t input(char *buf)
 	}
 }
 
-/* Reads @path into @buf; returns the length, or -1 if it cannot be read. */
-static ssize_t slurp(const char *path, char *buf)
+/* Reads @fd from offset 0 into @buf; returns the length, or -1. */
+static ssize_t slurp(int fd, char *buf)
 {
 	ssize_t n, len = 0;
-	int fd = open(path, O_RDONLY);
 
-	if (fd < 0)
-		return -1;
-	while ((n = read(fd, buf + len, MAX_OUT - len)) > 0 && len + n < MAX_OUT)
+	while ((n = pread(fd, buf + len, MAX_OUT - len, len)) > 0 && len + n < MAX_OUT)
 		len += n;
-	close(fd);
 	return n < 0 ? -1 : len;
 }
 
 int main(int argc, char **argv)
 {
-	static char in[MAX_IN], before[MAX_OUT], after[MAX_OUT];
+	static char in[MAX_IN], now[MAX_OUT];
 	long w, n, accepted = 0, rejected = 0;
-	int nfiles = argc - 3, f, *stable;
+	int nfiles = argc - 3, f, *fds;
+	ssize_t *lens;
+	char **vals;
 
 	if (argc < 4) {
 		fprintf(stderr, "usage: wfuzz SEED N FILE...\n");
@@ -101,38 +99,45 @@ int main(int argc, char **argv)
 	}
 	rng = strtoull(argv[1], NULL, 0);
 	n = atol(argv[2]);
-	stable = calloc(nfiles, sizeof(*stable));
+	fds = calloc(nfiles, sizeof(*fds));
+	lens = calloc(nfiles, sizeof(*lens));
+	vals = calloc(nfiles, sizeof(*vals));
+	/* Each file stays open; its value is known while it reads the same
+	 * twice in a row (lens[f] >= 0) and is checked after every rejected
+	 * write. Writes go to offset 0, as from a fresh open. */
 	for (f = 0; f < nfiles; f++) {
-		ssize_t a = slurp(argv[3 + f], before), b = slurp(argv[3 + f], after);
+		ssize_t a;
 
-		stable[f] = a >= 0 && a == b && !memcmp(before, after, a);
-	}
-	for (w = 0; w < n; w++) {
-		const char *path;
-		ssize_t blen = -1, alen, r;
-		size_t len, split;
-		int fd, err = 0;
-
-		f = rnd(nfiles);
-		path = argv[3 + f];
-		len = input(in);
-		if (stable[f])
-			blen = slurp(path, before);
-		fd = open(path, O_WRONLY);
-		if (fd < 0) {
-			printf("wfuzz: open %s: %s\n", path, strerror(errno));
+		fds[f] = open(argv[3 + f], O_RDWR);
+		if (fds[f] < 0)
+			fds[f] = open(argv[3 + f], O_WRONLY);
+		if (fds[f] < 0) {
+			printf("wfuzz: open %s: %s\n", argv[3 + f], strerror(errno));
 			return 1;
 		}
+		vals[f] = malloc(MAX_OUT);
+		lens[f] = slurp(fds[f], vals[f]);
+		a = slurp(fds[f], now);
+		if (a != lens[f] || (a >= 0 && memcmp(now, vals[f], a)))
+			lens[f] = -1;
+	}
+	for (w = 0; w < n; w++) {
+		size_t len, split;
+		ssize_t alen;
+		int err = 0;
+
+		f = rnd(nfiles);
+		len = input(in);
 		/* A value split across two write() calls, or one write. */
 		split = len > 1 && rnd(4) == 0 ? 1 + rnd(len - 1) : len;
-		r = write(fd, in, split);
-		if (r < 0)
+		if (pwrite(fds[f], in, split, 0) < 0)
 			err = errno;
-		else if (split < len && write(fd, in + split, len - split) < 0)
+		else if (split < len && pwrite(fds[f], in + split, len - split, split) < 0)
 			err = errno;
-		close(fd);
 		if (!err) {
 			accepted++;
+			if (lens[f] >= 0)
+				lens[f] = slurp(fds[f], vals[f]);
 			continue;
 		}
 		rejected++;
@@ -143,16 +148,23 @@ int main(int argc, char **argv)
 			break;
 		default:
 			printf("wfuzz: write of %zu bytes to %s: unexpected %s\n",
-			       len, path, strerror(err));
+			       len, argv[3 + f], strerror(err));
 			return 1;
 		}
-		if (blen < 0 || split < len)
+		if (lens[f] < 0)
 			continue;
-		alen = slurp(path, after);
-		if (alen != blen || memcmp(before, after, blen)) {
+		alen = slurp(fds[f], now);
+		if (split < len) {
+			/* The first part may have been taken on its own. */
+			lens[f] = alen;
+			memcpy(vals[f], now, alen < 0 ? 0 : alen);
+			continue;
+		}
+		if (alen != lens[f] || memcmp(vals[f], now, alen)) {
 			printf("wfuzz: rejected write (%s) of %zu bytes changed %s:\n"
 			       "--- before\n%.*s--- after\n%.*s", strerror(err),
-			       len, path, (int)blen, before, (int)alen, after);
+			       len, argv[3 + f], (int)lens[f], vals[f],
+			       (int)(alen < 0 ? 0 : alen), now);
 			return 1;
 		}
 	}
