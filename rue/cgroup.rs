@@ -59,6 +59,16 @@ impl Cgroup {
         }
     }
 
+    /// Whether `cgrp` is the root cgroup.
+    ///
+    /// # Safety
+    ///
+    /// `cgrp` is a cgroup that stays valid for the call.
+    pub(crate) unsafe fn is_root(cgrp: *mut c_void) -> bool {
+        // SAFETY: `cgrp` is valid (the caller's guarantee).
+        unsafe { ffi::rue_glue_cgroup_parent(cgrp) }.is_null()
+    }
+
     /// Calls `f` with the ids of this cgroup and of each of its ancestors,
     /// the root last.
     pub(crate) fn for_each_ancestor_id(&self, f: impl FnMut(u64)) {

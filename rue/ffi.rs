@@ -36,6 +36,7 @@ extern "C" {
     pub(crate) fn rue_glue_worker_stop();
     pub(crate) fn rue_glue_worker_kick();
     pub(crate) fn rue_glue_now_ns() -> u64;
+    pub(crate) fn rue_glue_block_partno(dev: u32) -> c_int;
     pub(crate) fn rue_glue_io_attach() -> c_int;
     pub(crate) fn rue_glue_io_detach();
 }

@@ -279,6 +279,19 @@ u64 rue_glue_now_ns(void)
 	return ktime_get_ns();
 }
 
+int rue_glue_block_partno(u32 dev)
+{
+	/* What blkdev_get_no_open() does, without loading a driver. */
+	struct inode *inode = ilookup(blockdev_superblock, dev);
+	int ret;
+
+	if (!inode)
+		return -ENODEV;
+	ret = bdev_partno(I_BDEV(inode));
+	iput(inode);
+	return ret;
+}
+
 /* IO: completions of block requests, found by name (not exported). */
 
 static void rue_probe_rq_complete(void *data, struct request *rq,

@@ -67,6 +67,13 @@ void rue_glue_worker_stop(void);
 /* Runs the worker now (after a run in flight). */
 void rue_glue_worker_kick(void);
 
+/*
+ * The partition number of the block device @dev (MKDEV), 0 for a whole
+ * disk; -ENODEV when the system has no such device. Opens nothing; may
+ * sleep.
+ */
+int rue_glue_block_partno(u32 dev);
+
 /* ktime_get_ns(). */
 u64 rue_glue_now_ns(void);
 /*

@@ -688,6 +688,57 @@ pub(crate) enum TargetError {
     Parse(ParseError),
     /// More devices than [`MAX_DEV_TARGETS`].
     Full,
+    /// A target set on a device that is not a whole disk the system has.
+    NoDevice,
+}
+
+/// The lines of a write to `rue.io.latency_target_us`, each as its device
+/// (`None`: `default`) and target, or why it is malformed. Blank lines are
+/// skipped.
+fn target_lines(
+    input: &[u8],
+) -> impl Iterator<Item = Result<(Option<u32>, u32), TargetError>> + '_ {
+    input.split(|&c| c == b'\n').filter_map(|line| {
+        let mut words = line
+            .split(|c: &u8| c.is_ascii_whitespace())
+            .filter(|w| !w.is_empty());
+        let key = words.next()?;
+        Some((|| {
+            let value = words
+                .next()
+                .ok_or(TargetError::Parse(ParseError::Invalid))?;
+            if words.next().is_some() {
+                return Err(TargetError::Parse(ParseError::Invalid));
+            }
+            let us = parse_u64(value).map_err(TargetError::Parse)?;
+            if us > u64::from(MAX_TARGET_US) {
+                return Err(TargetError::Parse(ParseError::Range));
+            }
+            if key == b"default" {
+                return Ok((None, us as u32));
+            }
+            Ok((Some(parse_dev(key).map_err(TargetError::Parse)?), us as u32))
+        })())
+    })
+}
+
+/// Checks the devices on which `input` sets a target (not those whose
+/// target it removes: a device may be gone by then) with `whole_disk`,
+/// which says whether a device is a whole disk the system has.
+/// [`TargetError::NoDevice`] for the first that is not; malformed lines
+/// fail as [`Targets::apply`] fails on them.
+pub(crate) fn check_devices(
+    input: &[u8],
+    mut whole_disk: impl FnMut(u32) -> bool,
+) -> Result<(), TargetError> {
+    for line in target_lines(input) {
+        if let (Some(dev), us) = line? {
+            if us != 0 && !whole_disk(dev) {
+                return Err(TargetError::NoDevice);
+            }
+        }
+    }
+    Ok(())
 }
 
 impl Targets {
@@ -713,28 +764,13 @@ impl Targets {
     pub(crate) fn apply(&self, input: &[u8]) -> Result<Targets, TargetError> {
         let mut t = *self;
         let mut any = false;
-        for line in input.split(|&c| c == b'\n') {
-            let mut words = line
-                .split(|c: &u8| c.is_ascii_whitespace())
-                .filter(|w| !w.is_empty());
-            let Some(key) = words.next() else { continue };
-            let value = words
-                .next()
-                .ok_or(TargetError::Parse(ParseError::Invalid))?;
-            if words.next().is_some() {
-                return Err(TargetError::Parse(ParseError::Invalid));
-            }
-            let us = parse_u64(value).map_err(TargetError::Parse)?;
-            if us > u64::from(MAX_TARGET_US) {
-                return Err(TargetError::Parse(ParseError::Range));
-            }
-            let us = us as u32;
+        for line in target_lines(input) {
+            let (dev, us) = line?;
             any = true;
-            if key == b"default" {
+            let Some(dev) = dev else {
                 t.default_us = us;
                 continue;
-            }
-            let dev = parse_dev(key).map_err(TargetError::Parse)?;
+            };
             if let Some(e) = t.devs.iter_mut().find(|(d, _)| *d == dev) {
                 *e = if us == 0 { (0, 0) } else { (dev, us) };
             } else if us != 0 {
@@ -1096,5 +1132,27 @@ mod tests {
         assert_eq!(full.apply(b"9:0 100"), Err(TargetError::Full));
         // Changing one that is there needs no room.
         assert!(full.apply(b"8:1 200").is_ok());
+    }
+
+    #[test]
+    fn target_devices_must_exist() {
+        let disk = |d: u32| d == 8 << MINOR_BITS;
+        assert_eq!(check_devices(b"default 5\n8:0 100\n", disk), Ok(()));
+        assert_eq!(
+            check_devices(b"8:0 100\n8:1 100\n", disk),
+            Err(TargetError::NoDevice)
+        );
+        // Removing the target of a device that is gone is fine.
+        assert_eq!(check_devices(b"8:1 0", disk), Ok(()));
+        assert_eq!(
+            check_devices(b"8:0 x", disk),
+            Err(TargetError::Parse(ParseError::Invalid))
+        );
+        let mut asked = std::vec::Vec::new();
+        let _ = check_devices(b"default 3\n9:2 4\n\n8:0 5", |d| {
+            asked.push(d);
+            true
+        });
+        assert_eq!(asked, [9 << MINOR_BITS | 2, 8 << MINOR_BITS]);
     }
 }

@@ -190,6 +190,14 @@ pub(crate) extern "C" fn rue_rs_io_done(
     }
 }
 
+/// Whether `dev` (`MKDEV()`) is a block device the system has, and a whole
+/// disk (`io.max` takes no partitions).
+pub(crate) fn is_whole_disk(dev: u32) -> bool {
+    // SAFETY: no preconditions.
+    // Partition 0 is the whole disk.
+    unsafe { ffi::rue_glue_block_partno(dev) == 0 }
+}
+
 fn now_ns() -> u64 {
     // SAFETY: no preconditions.
     unsafe { ffi::rue_glue_now_ns() }

@@ -55,6 +55,16 @@ pub(crate) fn async_marks(ratio: u32, factor: u32, high: u64, max: u64) -> Optio
     })
 }
 
+/// Whether `rue.memory.async_ratio` `ratio` and
+/// `rue.memory.async_distance_factor` `factor` make a usable pair: async
+/// reclaim off (ratio 0), or a low mark above 0, whatever the limit. A
+/// distance as large as the high mark would have every pass reclaim the
+/// cgroup's whole memory.
+pub(crate) fn async_pair_ok(ratio: u32, factor: u32) -> bool {
+    // high = ratio / 100 of the limit, distance = factor / 1_000_000 of it.
+    ratio == 0 || u64::from(ratio) * 10_000 > u64::from(factor)
+}
+
 /// How many bytes to reclaim from a cgroup using `usage` bytes: down to the
 /// low mark once usage is above the high mark, else nothing.
 pub(crate) fn async_reclaim_bytes(usage: u64, marks: Option<AsyncMarks>) -> u64 {
@@ -214,6 +224,26 @@ mod tests {
         // Huge limits do not overflow.
         let m = async_marks(100, 150_000, u64::MAX - 1, UNLIMITED).unwrap();
         assert_eq!(m.high, u64::MAX - 1);
+    }
+
+    #[test]
+    fn pairs_with_a_low_mark_of_zero_are_refused() {
+        assert!(async_pair_ok(0, MAX_DISTANCE_FACTOR));
+        assert!(async_pair_ok(50, DEFAULT_DISTANCE_FACTOR));
+        // 5% less 5%: nothing left.
+        assert!(!async_pair_ok(5, DEFAULT_DISTANCE_FACTOR));
+        assert!(async_pair_ok(6, DEFAULT_DISTANCE_FACTOR));
+        assert!(!async_pair_ok(1, 10_000));
+        assert!(async_pair_ok(1, 9_999));
+        assert!(!async_pair_ok(15, MAX_DISTANCE_FACTOR));
+        assert!(async_pair_ok(MAX_ASYNC_RATIO, MAX_DISTANCE_FACTOR));
+        // Every accepted pair leaves a low mark above 0 for a real limit.
+        for ratio in 1..=MAX_ASYNC_RATIO {
+            for factor in [1, 9_999, 10_000, 50_000, 149_999, MAX_DISTANCE_FACTOR] {
+                let m = async_marks(ratio, factor, 64 * M, UNLIMITED).unwrap();
+                assert_eq!(async_pair_ok(ratio, factor), m.low > 0, "{ratio} {factor}");
+            }
+        }
     }
 
     #[test]
