@@ -41,6 +41,24 @@ impl Cgroup {
         Some(Self { ptr })
     }
 
+    /// The cgroup of process `pid` (in the initial pid namespace), in any
+    /// cgroup namespace; never allocates.
+    pub(crate) fn of_process(pid: u64) -> Option<Self> {
+        // SAFETY: no preconditions; a non-null result carries a reference.
+        let ptr = unsafe { ffi::rue_glue_process_cgroup(pid) };
+        if ptr.is_null() {
+            return None;
+        }
+        // INVARIANT: we own the reference the glue took.
+        Some(Self { ptr })
+    }
+
+    /// The cgroup's id.
+    pub(crate) fn id(&self) -> u64 {
+        // SAFETY: `ptr` is referenced (type invariant).
+        unsafe { ffi::rue_glue_cgroup_id(self.ptr) }
+    }
+
     /// Calls `f` with the ids of `cgrp` and of each of its ancestors, the
     /// root last.
     ///

@@ -29,7 +29,8 @@ extern "C" {
     pub(crate) fn rue_glue_memcg(cgrp: *mut c_void, out: *mut u64) -> c_int;
     pub(crate) fn rue_glue_memory(free: *mut u64, total: *mut u64);
     pub(crate) fn rue_glue_processes(buf: *mut c_void, size: usize) -> c_long;
-    pub(crate) fn rue_glue_set_oom_adj(pid: u64, adj: c_int, old: *mut c_int) -> c_int;
+    pub(crate) fn rue_glue_process_cgroup(pid: u64) -> *mut c_void;
+    pub(crate) fn rue_glue_set_oom_origin(pid: u64, start_time: u64, on: bool) -> c_int;
     pub(crate) fn rue_glue_oom_register() -> c_int;
     pub(crate) fn rue_glue_oom_unregister();
     pub(crate) fn rue_glue_worker_start(ms: c_ulong);
@@ -46,3 +47,6 @@ pub(crate) const PROC_KTHREAD: u64 = 1;
 pub(crate) const PROC_INIT: u64 = 2;
 pub(crate) const PROC_NO_MM: u64 = 4;
 pub(crate) const PROC_OOM_VICTIM: u64 = 8;
+pub(crate) const PROC_OOM_SKIP: u64 = 16;
+/// `RUE_PROC_FIELDS`.
+pub(crate) const PROC_FIELDS: usize = 6;

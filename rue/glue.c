@@ -21,6 +21,7 @@
 #include <linux/oom.h>
 #include <linux/pid.h>
 #include <linux/pid_namespace.h>
+#include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/page_counter.h>
 #include <linux/slab.h>
@@ -185,11 +186,38 @@ void rue_glue_memory(u64 *free, u64 *total)
 	*total = (u64)totalram_pages() << PAGE_SHIFT;
 }
 
+/*
+ * The memory oom_badness() counts for @p, in pages, read from a thread
+ * that still has the mm (as find_lock_task_mm() finds it); RUE_PROC_*
+ * flags for what makes the OOM killer pass it over.
+ */
+static u64 rue_process_pages(struct task_struct *p, u64 *flags)
+{
+	struct task_struct *t;
+	u64 pages;
+
+	for_each_thread(p, t) {
+		task_lock(t);
+		if (!t->mm) {
+			task_unlock(t);
+			continue;
+		}
+		pages = get_mm_rss(t->mm) + get_mm_counter(t->mm, MM_SWAPENTS) +
+			mm_pgtables_bytes(t->mm) / PAGE_SIZE;
+		if (test_bit(MMF_OOM_SKIP, &t->mm->flags) || in_vfork(t))
+			*flags |= RUE_PROC_OOM_SKIP;
+		task_unlock(t);
+		return pages;
+	}
+	*flags |= RUE_PROC_NO_MM;
+	return 0;
+}
+
 long rue_glue_processes(void *buf, size_t size)
 {
 	struct task_struct *p;
 	size_t used = 0;
-	u64 rec[4];
+	u64 rec[RUE_PROC_FIELDS];
 
 	rcu_read_lock();
 	for_each_process(p) {
@@ -199,8 +227,9 @@ long rue_glue_processes(void *buf, size_t size)
 			rec[2] = (s64)READ_ONCE(p->signal->oom_score_adj);
 			rec[3] = (p->flags & PF_KTHREAD ? RUE_PROC_KTHREAD : 0) |
 				 (is_global_init(p) ? RUE_PROC_INIT : 0) |
-				 (READ_ONCE(p->mm) ? 0 : RUE_PROC_NO_MM) |
 				 (tsk_is_oom_victim(p) ? RUE_PROC_OOM_VICTIM : 0);
+			rec[4] = rue_process_pages(p, &rec[3]);
+			rec[5] = p->start_time;
 			memcpy(buf + used, rec, sizeof(rec));
 		}
 		used += sizeof(rec);
@@ -209,17 +238,33 @@ long rue_glue_processes(void *buf, size_t size)
 	return used;
 }
 
-int rue_glue_set_oom_adj(u64 pid, int adj, int *old)
+void *rue_glue_process_cgroup(u64 pid)
+{
+	struct cgroup *cgrp = NULL;
+	struct task_struct *p;
+
+	rcu_read_lock();
+	p = pid_task(find_pid_ns(pid, &init_pid_ns), PIDTYPE_TGID);
+	if (p) {
+		cgrp = task_dfl_cgroup(p);
+		if (!cgroup_tryget(cgrp))
+			cgrp = NULL;
+	}
+	rcu_read_unlock();
+	return cgrp;
+}
+
+int rue_glue_set_oom_origin(u64 pid, u64 start_time, bool on)
 {
 	struct task_struct *p;
 	int ret = -ESRCH;
 
 	rcu_read_lock();
 	p = pid_task(find_pid_ns(pid, &init_pid_ns), PIDTYPE_TGID);
-	if (p) {
-		*old = READ_ONCE(p->signal->oom_score_adj);
-		WRITE_ONCE(p->signal->oom_score_adj, adj);
-		ret = 0;
+	/* The same process, not a later one with its pid. */
+	if (p && p->start_time == start_time) {
+		ret = READ_ONCE(p->signal->oom_flag_origin);
+		WRITE_ONCE(p->signal->oom_flag_origin, on);
 	}
 	rcu_read_unlock();
 	return ret;

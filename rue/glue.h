@@ -43,19 +43,31 @@ int rue_glue_memcg(void *cgrp, u64 *out);
 void rue_glue_memory(u64 *free, u64 *total);
 
 /*
- * Writes a record (u64 pid, u64 cgroup id, s64 oom_score_adj, u64 flags)
- * of every process into @buf; returns the bytes all of them need (the
- * records are complete only when that is <= @size). Pids are in the
- * initial pid namespace. No allocation: callable from the OOM path.
+ * Writes a record (u64 pid, u64 cgroup id, s64 oom_score_adj, u64 flags,
+ * u64 pages, u64 start time) of every process into @buf; returns the
+ * bytes all of them need (the records are complete only when that is <=
+ * @size). Pids are in the initial pid namespace; pages are the memory the
+ * OOM killer's badness counts (RSS, swap entries, page tables); the start
+ * time tells a process from a later one with the same pid. No
+ * allocation: callable from the OOM path.
  */
+#define RUE_PROC_FIELDS		6
 #define RUE_PROC_KTHREAD	1	/* a kernel thread */
 #define RUE_PROC_INIT		2	/* the global init */
 #define RUE_PROC_NO_MM		4	/* no memory left to free (exiting) */
 #define RUE_PROC_OOM_VICTIM	8	/* an OOM victim, not gone yet */
+#define RUE_PROC_OOM_SKIP	16	/* reaped already, or in vfork() */
 long rue_glue_processes(void *buf, size_t size);
-/* Sets the oom_score_adj of process @pid to @adj; the old value in *@old.
- * -ESRCH when there is no such process. */
-int rue_glue_set_oom_adj(u64 pid, int adj, int *old);
+/* A new reference to the cgroup of process @pid, or NULL; any cgroup
+ * namespace, no allocation. */
+void *rue_glue_process_cgroup(u64 pid);
+/*
+ * Sets (@on) or clears the OOM killer's "origin" mark of process @pid
+ * started at @start_time (the mark swapoff and KSM put on themselves: the
+ * OOM killer chooses a marked process before any other). Returns the mark
+ * it had (0 or 1), -ESRCH when there is no such process. No allocation.
+ */
+int rue_glue_set_oom_origin(u64 pid, u64 start_time, bool on);
 /* Calls rue_rs_oom() from the OOM notifier chain, on global OOMs. */
 int rue_glue_oom_register(void);
 void rue_glue_oom_unregister(void);
