@@ -107,14 +107,33 @@ impl Cgroup {
         })
     }
 
+    /// Opens the cgroup's file `name` (in its cgroup2 directory) for
+    /// writing or reading. The file is opened by its path, so it is
+    /// checked to be in this cgroup's directory: `ENOENT` when the cgroup
+    /// was removed and another made under its name meanwhile.
+    fn open(&self, name: &CStr, write: bool) -> Result<File> {
+        // SAFETY: `ptr` is referenced; `name` is a C string.
+        let ptr = unsafe { ffi::rue_glue_open(self.ptr, name.as_ptr(), write) };
+        let ptr = kernel::error::from_err_ptr(ptr)?;
+        // INVARIANT: the glue opened it and we own it.
+        let file = File { ptr };
+        // SAFETY: `ptr` and `self.ptr` are valid (invariants); the nodes
+        // are only compared.
+        let same =
+            unsafe { ffi::rue_glue_file_dir_node(file.ptr) == ffi::rue_glue_cgroup_node(self.ptr) };
+        if !same {
+            return Err(ENOENT);
+        }
+        Ok(file)
+    }
+
     /// Writes `text` to the cgroup's file `name` (in its cgroup2
     /// directory), as a user would.
     pub(crate) fn write_file(&self, name: &CStr, text: &[u8]) -> Result {
-        // SAFETY: `ptr` is referenced; `name` is a C string and `text` is
-        // valid for its length.
-        let ret = unsafe {
-            ffi::rue_glue_write_file(self.ptr, name.as_ptr(), text.as_ptr().cast(), text.len())
-        };
+        let file = self.open(name, true)?;
+        // SAFETY: `file.ptr` is open (invariant); `text` is valid for its
+        // length.
+        let ret = unsafe { ffi::rue_glue_file_write(file.ptr, text.as_ptr().cast(), text.len()) };
         if ret < 0 {
             return Err(Error::from_errno(ret as i32));
         }
@@ -122,16 +141,37 @@ impl Cgroup {
     }
 
     /// Reads the cgroup's file `name` into `buf`; returns the bytes read.
+    /// `EFBIG` when the file fills `buf`: it may hold more, and a part of
+    /// it is not what it says (a line cut short reads as another value).
     pub(crate) fn read_file(&self, name: &CStr, buf: &mut [u8]) -> Result<usize> {
-        // SAFETY: `ptr` is referenced; `name` is a C string and `buf` is
-        // valid for writes of its length.
-        let ret = unsafe {
-            ffi::rue_glue_read_file(self.ptr, name.as_ptr(), buf.as_mut_ptr().cast(), buf.len())
-        };
+        let file = self.open(name, false)?;
+        // SAFETY: `file.ptr` is open (invariant); `buf` is valid for
+        // writes of its length.
+        let ret = unsafe { ffi::rue_glue_file_read(file.ptr, buf.as_mut_ptr().cast(), buf.len()) };
         if ret < 0 {
             return Err(Error::from_errno(ret as i32));
         }
-        Ok(ret as usize)
+        let n = ret as usize;
+        if n >= buf.len() {
+            return Err(EFBIG);
+        }
+        Ok(n)
+    }
+}
+
+/// An open file of a cgroup, closed on drop.
+///
+/// # Invariants
+///
+/// `ptr` is a `struct file *` opened by the glue that this value owns.
+struct File {
+    ptr: *mut c_void,
+}
+
+impl Drop for File {
+    fn drop(&mut self) {
+        // SAFETY: by the type invariant we own the open file.
+        unsafe { ffi::rue_glue_file_put(self.ptr) };
     }
 }
 

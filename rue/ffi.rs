@@ -10,18 +10,14 @@ use core::ffi::{c_char, c_int, c_long, c_ulong, c_void};
 extern "C" {
     pub(crate) fn rue_glue_mount() -> c_int;
     pub(crate) fn rue_glue_umount();
-    pub(crate) fn rue_glue_write_file(
-        cgrp: *mut c_void,
-        name: *const c_char,
-        text: *const c_char,
-        len: usize,
-    ) -> c_long;
-    pub(crate) fn rue_glue_read_file(
-        cgrp: *mut c_void,
-        name: *const c_char,
-        buf: *mut c_char,
-        size: usize,
-    ) -> c_long;
+    pub(crate) fn rue_glue_open(cgrp: *mut c_void, name: *const c_char, write: bool)
+        -> *mut c_void;
+    pub(crate) fn rue_glue_file_dir_node(file: *mut c_void) -> *mut c_void;
+    pub(crate) fn rue_glue_cgroup_node(cgrp: *mut c_void) -> *mut c_void;
+    pub(crate) fn rue_glue_file_write(file: *mut c_void, text: *const c_char, len: usize)
+        -> c_long;
+    pub(crate) fn rue_glue_file_read(file: *mut c_void, buf: *mut c_char, size: usize) -> c_long;
+    pub(crate) fn rue_glue_file_put(file: *mut c_void);
     pub(crate) fn rue_glue_cgroup_from_id(id: u64) -> *mut c_void;
     pub(crate) fn rue_glue_cgroup_put(cgrp: *mut c_void);
     pub(crate) fn rue_glue_cgroup_parent(cgrp: *mut c_void) -> *mut c_void;

@@ -72,8 +72,7 @@ void rue_glue_umount(void)
 	put_cgroup_ns(rue_ns);
 }
 
-/* Opens the file @name of @cgrp through the private mount. */
-static struct file *rue_open_file(void *cgrp, const char *name, int flags)
+void *rue_glue_open(void *cgrp, const char *name, bool write)
 {
 	struct path root = { .mnt = rue_mnt, .dentry = rue_mnt->mnt_root };
 	struct file *file;
@@ -85,49 +84,62 @@ static struct file *rue_open_file(void *cgrp, const char *name, int flags)
 	if (!path)
 		return ERR_PTR(-ENOMEM);
 	ret = cgroup_path_ns(cgrp, path, PATH_MAX, rue_ns);
-	n = strlen(path);
-	if (ret >= 0 && snprintf(path + n, PATH_MAX - n, "/%s", name) >=
-	    PATH_MAX - n)
+	if (ret >= PATH_MAX)
 		ret = -ENAMETOOLONG;
+	if (ret < 0) {
+		kfree(path);
+		return ERR_PTR(ret);
+	}
+	n = strlen(path);
+	if (snprintf(path + n, PATH_MAX - n, "/%s", name) >= PATH_MAX - n) {
+		kfree(path);
+		return ERR_PTR(-ENAMETOOLONG);
+	}
 	/* Relative to the mount's root: skip the leading '/'. */
-	file = ret < 0 ? ERR_PTR(ret) : file_open_root(&root, path + 1, flags, 0);
+	file = file_open_root(&root, path + 1, write ? O_WRONLY : O_RDONLY, 0);
 	kfree(path);
 	return file;
 }
 
-long rue_glue_write_file(void *cgrp, const char *name, const char *text,
-			 size_t len)
+void *rue_glue_file_dir_node(void *file)
 {
-	struct file *file = rue_open_file(cgrp, name, O_WRONLY);
-	loff_t pos = 0;
-	long ret;
+	struct file *f = file;
 
-	if (IS_ERR(file))
-		return PTR_ERR(file);
-	ret = kernel_write(file, text, len, &pos);
-	fput(file);
-	return ret;
+	/* A kernfs inode's private data is its node; cgroup2 has no rename. */
+	return d_inode(f->f_path.dentry->d_parent)->i_private;
 }
 
-long rue_glue_read_file(void *cgrp, const char *name, char *buf, size_t size)
+void *rue_glue_cgroup_node(void *cgrp)
 {
-	struct file *file = rue_open_file(cgrp, name, O_RDONLY);
+	return ((struct cgroup *)cgrp)->kn;
+}
+
+long rue_glue_file_write(void *file, const char *text, size_t len)
+{
+	loff_t pos = 0;
+
+	return kernel_write(file, text, len, &pos);
+}
+
+long rue_glue_file_read(void *file, char *buf, size_t size)
+{
 	loff_t pos = 0;
 	long ret = 0, n;
 
-	if (IS_ERR(file))
-		return PTR_ERR(file);
 	while (ret < size) {
 		n = kernel_read(file, buf + ret, size - ret, &pos);
-		if (n <= 0) {
-			if (n < 0)
-				ret = n;
+		if (n < 0)
+			return n;
+		if (n == 0)
 			break;
-		}
 		ret += n;
 	}
-	fput(file);
 	return ret;
+}
+
+void rue_glue_file_put(void *file)
+{
+	fput(file);
 }
 
 /*

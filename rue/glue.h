@@ -18,15 +18,21 @@
 int rue_glue_mount(void);
 void rue_glue_umount(void);
 /*
- * Writes @len bytes at @text to the file @name (e.g. "memory.reclaim") of
- * @cgrp; returns what the write returned.
+ * Opens the file @name (e.g. "memory.reclaim") of @cgrp through the
+ * private mount, by its path, for writing (@write) or reading; an open
+ * struct file, or an ERR_PTR.
  */
-long rue_glue_write_file(void *cgrp, const char *name, const char *text,
-			 size_t len);
-
-/* Reads up to @size bytes of the file @name of @cgrp into @buf; returns
- * how many. */
-long rue_glue_read_file(void *cgrp, const char *name, char *buf, size_t size);
+void *rue_glue_open(void *cgrp, const char *name, bool write);
+/* The kernfs node of the directory in which @file was opened. */
+void *rue_glue_file_dir_node(void *file);
+/* The kernfs node of @cgrp's directory. */
+void *rue_glue_cgroup_node(void *cgrp);
+/* Writes @len bytes at @text to @file at offset 0; what the write returned. */
+long rue_glue_file_write(void *file, const char *text, size_t len);
+/* Reads up to @size bytes of @file from offset 0 into @buf; how many. */
+long rue_glue_file_read(void *file, char *buf, size_t size);
+/* Closes @file. */
+void rue_glue_file_put(void *file);
 
 /* A new reference to the live cgroup with id @id, or NULL; any cgroup
  * namespace. */

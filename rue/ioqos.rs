@@ -41,8 +41,8 @@ const NR_SLOTS: usize = 256;
 const MAX_DEPTH: usize = 32;
 /// Passes between looks for slots and records of removed cgroups.
 const SWEEP_PASSES: u64 = 16;
-/// The most an `io.max` or `io.prio.class` file is read of.
-const FILE_MAX: usize = 4096;
+/// The longest `io.max` file rue reads (a longer one is not throttled).
+const FILE_MAX: usize = 16384;
 
 /// A cgroup and its ancestors, with its effective priority.
 struct Lineage {
@@ -205,7 +205,7 @@ fn now_ns() -> u64 {
 
 /// The `io.max` line of `dev` of `cg` as it is now.
 fn read_io_max(cg: &Cgroup, dev: u32) -> Result<IoMax> {
-    let mut buf = KVec::from_elem(0u8, FILE_MAX, GFP_KERNEL)?;
+    let mut buf = KVVec::from_elem(0u8, FILE_MAX, GFP_KERNEL)?;
     let n = cg.read_file(c"io.max", &mut buf)?;
     IoMax::parse(&buf[..n], dev).map_err(|_| EINVAL)
 }
