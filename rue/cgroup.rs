@@ -7,7 +7,8 @@ use crate::ffi;
 use core::ffi::{c_void, CStr};
 use kernel::prelude::*;
 
-/// A counted reference to a live cgroup v2 cgroup.
+/// A counted reference to a cgroup v2 cgroup (removed since, perhaps:
+/// see [`Cgroup::online`]).
 ///
 /// # Invariants
 ///
@@ -30,7 +31,8 @@ pub(crate) struct Memory {
 }
 
 impl Cgroup {
-    /// The live cgroup with id `id`.
+    /// The live cgroup with id `id`, in the calling task's cgroup
+    /// namespace (the worker's is the whole hierarchy); never allocates.
     pub(crate) fn from_id(id: u64) -> Option<Self> {
         // SAFETY: no preconditions; a non-null result carries a reference.
         let ptr = unsafe { ffi::rue_glue_cgroup_from_id(id) };
@@ -39,6 +41,33 @@ impl Cgroup {
         }
         // INVARIANT: we own the reference the glue took.
         Some(Self { ptr })
+    }
+
+    /// A new reference to `cgrp`.
+    ///
+    /// # Safety
+    ///
+    /// `cgrp` is a cgroup that stays valid for the call (cgroupfs passes
+    /// callbacks a referenced one).
+    pub(crate) unsafe fn from_ptr(cgrp: *mut c_void) -> Self {
+        // SAFETY: `cgrp` is valid (the caller's guarantee); a reference on
+        // it may always be taken.
+        unsafe { ffi::rue_glue_cgroup_get(cgrp) };
+        // INVARIANT: we took a reference.
+        Self { ptr: cgrp }
+    }
+
+    /// Whether the cgroup was not removed.
+    pub(crate) fn online(&self) -> bool {
+        // SAFETY: `ptr` is referenced (type invariant).
+        unsafe { ffi::rue_glue_cgroup_online(self.ptr) }
+    }
+
+    /// Whether the cgroup is `id` or a descendant of it.
+    pub(crate) fn within(&self, id: u64) -> bool {
+        let mut found = false;
+        self.for_each_ancestor_id(|a| found |= a == id);
+        found
     }
 
     /// The cgroup of process `pid` (in the initial pid namespace), in any
@@ -172,6 +201,13 @@ impl Drop for File {
     fn drop(&mut self) {
         // SAFETY: by the type invariant we own the open file.
         unsafe { ffi::rue_glue_file_put(self.ptr) };
+    }
+}
+
+impl Clone for Cgroup {
+    fn clone(&self) -> Self {
+        // SAFETY: `ptr` is referenced (type invariant).
+        unsafe { Self::from_ptr(self.ptr) }
     }
 }
 

@@ -19,7 +19,9 @@ extern "C" {
     pub(crate) fn rue_glue_file_read(file: *mut c_void, buf: *mut c_char, size: usize) -> c_long;
     pub(crate) fn rue_glue_file_put(file: *mut c_void);
     pub(crate) fn rue_glue_cgroup_from_id(id: u64) -> *mut c_void;
+    pub(crate) fn rue_glue_cgroup_get(cgrp: *mut c_void);
     pub(crate) fn rue_glue_cgroup_put(cgrp: *mut c_void);
+    pub(crate) fn rue_glue_cgroup_online(cgrp: *mut c_void) -> bool;
     pub(crate) fn rue_glue_cgroup_parent(cgrp: *mut c_void) -> *mut c_void;
     pub(crate) fn rue_glue_cgroup_id(cgrp: *mut c_void) -> u64;
     pub(crate) fn rue_glue_memcg(cgrp: *mut c_void, out: *mut u64) -> c_int;

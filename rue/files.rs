@@ -51,10 +51,11 @@ const MAX_WRITE: usize = 4096;
 /// rue's registered files.
 pub(crate) type Files = FileSet<Settings>;
 
-/// The async reclaim marks of cgroup `id` with settings `e`; `None` when
-/// async reclaim is off for it or it has no memory controller of its own.
-pub(crate) fn marks(e: &Entry) -> Option<AsyncMarks> {
-    let mem = Cgroup::from_id(e.id)?.memory().ok()?;
+/// The async reclaim marks of `cg` with settings `e`; `None` when async
+/// reclaim is off for it or it has no memory controller of its own.
+fn marks(cg: CallCgroup, e: &Entry) -> Option<AsyncMarks> {
+    // SAFETY: cgroupfs passes a cgroup referenced for the call.
+    let mem = unsafe { Cgroup::from_ptr(cg.ptr) }.memory().ok()?;
     memqos::async_marks(e.async_ratio, e.distance_factor, mem.high, mem.max)
 }
 
@@ -74,8 +75,8 @@ fn render(w: &mut TextBuf<'_>, kind: Kind, s: &Settings, cg: CallCgroup) -> Resu
         }
         Kind::AsyncRatio => writeln!(w, "{}", e.async_ratio),
         Kind::DistanceFactor => writeln!(w, "{}", e.distance_factor),
-        Kind::AsyncHigh => memqos::format_mark(w, marks(&e).map(|m| m.high)),
-        Kind::AsyncLow => memqos::format_mark(w, marks(&e).map(|m| m.low)),
+        Kind::AsyncHigh => memqos::format_mark(w, marks(cg, &e).map(|m| m.high)),
+        Kind::AsyncLow => memqos::format_mark(w, marks(cg, &e).map(|m| m.low)),
         Kind::Stat => {
             writeln!(w, "async_reclaimed {}", e.async_reclaimed)?;
             writeln!(w, "prio_reclaimed {}", e.prio_reclaimed)?;

@@ -142,26 +142,21 @@ void rue_glue_file_put(void *file)
 	fput(file);
 }
 
-/*
- * Not cgroup_get_from_id(): that one only finds cgroups in the caller's
- * cgroup namespace, and the OOM notifier runs in whatever task ran out of
- * memory. No allocation.
- */
 void *rue_glue_cgroup_from_id(u64 id)
 {
-	struct cgroup_subsys_state *pos;
-	struct cgroup *found = NULL;
+	struct cgroup *cgrp = cgroup_get_from_id(id);
 
-	rcu_read_lock();
-	css_for_each_descendant_pre(pos, &cgrp_dfl_root.cgrp.self) {
-		if (cgroup_id(pos->cgroup) != id)
-			continue;
-		if ((pos->flags & CSS_ONLINE) && cgroup_tryget(pos->cgroup))
-			found = pos->cgroup;
-		break;
-	}
-	rcu_read_unlock();
-	return found;
+	return IS_ERR(cgrp) ? NULL : cgrp;
+}
+
+void rue_glue_cgroup_get(void *cgrp)
+{
+	cgroup_get(cgrp);
+}
+
+bool rue_glue_cgroup_online(void *cgrp)
+{
+	return ((struct cgroup *)cgrp)->self.flags & CSS_ONLINE;
 }
 
 void rue_glue_cgroup_put(void *cgrp)

@@ -34,10 +34,17 @@ long rue_glue_file_read(void *file, char *buf, size_t size);
 /* Closes @file. */
 void rue_glue_file_put(void *file);
 
-/* A new reference to the live cgroup with id @id, or NULL; any cgroup
- * namespace. */
+/*
+ * A new reference to the live cgroup with id @id, or NULL; only cgroups
+ * in the calling task's cgroup namespace (all of them for the worker).
+ * The kernel's id lookup, cgroup_get_from_id(); no allocation.
+ */
 void *rue_glue_cgroup_from_id(u64 id);
+/* Another reference to @cgrp, which the caller holds one on. */
+void rue_glue_cgroup_get(void *cgrp);
 void rue_glue_cgroup_put(void *cgrp);
+/* Whether @cgrp is online: not removed. */
+bool rue_glue_cgroup_online(void *cgrp);
 /* Parent of @cgrp (no reference; valid as @cgrp is), NULL for the root. */
 void *rue_glue_cgroup_parent(void *cgrp);
 u64 rue_glue_cgroup_id(void *cgrp);

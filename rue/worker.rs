@@ -140,8 +140,7 @@ fn pass(s: &Settings) -> Result<bool> {
     if qos {
         prio_pass(s, &live)?;
     }
-    drop(live);
-    Ok(s.io.pass(&entries)? || busy)
+    Ok(s.io.pass(&live)? || busy)
 }
 
 /// One worker step; returns when to run again, in ms.
