@@ -8,7 +8,8 @@ use crate::ffi;
 use core::ffi::{c_void, CStr};
 use kernel::prelude::*;
 
-/// A counted reference to a live cgroup v2 cgroup.
+/// A counted reference to a cgroup v2 cgroup (removed since, perhaps:
+/// see [`Cgroup::online`]).
 ///
 /// # Invariants
 ///
@@ -31,7 +32,8 @@ pub(crate) struct Memory {
 }
 
 impl Cgroup {
-    /// The live cgroup with id `id`.
+    /// The live cgroup with id `id`, in the calling task's cgroup
+    /// namespace (the worker's is the whole hierarchy); never allocates.
     pub(crate) fn from_id(id: u64) -> Option<Self> {
         // SAFETY: no preconditions; a non-null result carries a reference.
         let ptr = unsafe { ffi::rue_glue_cgroup_from_id(id) };
@@ -40,6 +42,51 @@ impl Cgroup {
         }
         // INVARIANT: we own the reference the glue took.
         Some(Self { ptr })
+    }
+
+    /// A new reference to `cgrp`.
+    ///
+    /// # Safety
+    ///
+    /// `cgrp` is a cgroup that stays valid for the call (cgroupfs passes
+    /// callbacks a referenced one).
+    pub(crate) unsafe fn from_ptr(cgrp: *mut c_void) -> Self {
+        // SAFETY: `cgrp` is valid (the caller's guarantee); a reference on
+        // it may always be taken.
+        unsafe { ffi::rue_glue_cgroup_get(cgrp) };
+        // INVARIANT: we took a reference.
+        Self { ptr: cgrp }
+    }
+
+    /// Whether the cgroup was not removed.
+    pub(crate) fn online(&self) -> bool {
+        // SAFETY: `ptr` is referenced (type invariant).
+        unsafe { ffi::rue_glue_cgroup_online(self.ptr) }
+    }
+
+    /// Whether the cgroup is `id` or a descendant of it.
+    pub(crate) fn within(&self, id: u64) -> bool {
+        let mut found = false;
+        self.for_each_ancestor_id(|a| found |= a == id);
+        found
+    }
+
+    /// The cgroup of process `pid` (in the initial pid namespace), in any
+    /// cgroup namespace; never allocates.
+    pub(crate) fn of_process(pid: u64) -> Option<Self> {
+        // SAFETY: no preconditions; a non-null result carries a reference.
+        let ptr = unsafe { ffi::rue_glue_process_cgroup(pid) };
+        if ptr.is_null() {
+            return None;
+        }
+        // INVARIANT: we own the reference the glue took.
+        Some(Self { ptr })
+    }
+
+    /// The cgroup's id.
+    pub(crate) fn id(&self) -> u64 {
+        // SAFETY: `ptr` is referenced (type invariant).
+        unsafe { ffi::rue_glue_cgroup_id(self.ptr) }
     }
 
     /// Calls `f` with the ids of `cgrp` and of each of its ancestors, the
@@ -58,6 +105,16 @@ impl Cgroup {
                 cgrp = ffi::rue_glue_cgroup_parent(cgrp);
             }
         }
+    }
+
+    /// Whether `cgrp` is the root cgroup.
+    ///
+    /// # Safety
+    ///
+    /// `cgrp` is a cgroup that stays valid for the call.
+    pub(crate) unsafe fn is_root(cgrp: *mut c_void) -> bool {
+        // SAFETY: `cgrp` is valid (the caller's guarantee).
+        unsafe { ffi::rue_glue_cgroup_parent(cgrp) }.is_null()
     }
 
     /// Calls `f` with the ids of this cgroup and of each of its ancestors,
@@ -80,14 +137,33 @@ impl Cgroup {
         })
     }
 
+    /// Opens the cgroup's file `name` (in its cgroup2 directory) for
+    /// writing or reading. The file is opened by its path, so it is
+    /// checked to be in this cgroup's directory: `ENOENT` when the cgroup
+    /// was removed and another made under its name meanwhile.
+    fn open(&self, name: &CStr, write: bool) -> Result<File> {
+        // SAFETY: `ptr` is referenced; `name` is a C string.
+        let ptr = unsafe { ffi::rue_glue_open(self.ptr, name.as_ptr(), write) };
+        let ptr = kernel::error::from_err_ptr(ptr)?;
+        // INVARIANT: the glue opened it and we own it.
+        let file = File { ptr };
+        // SAFETY: `ptr` and `self.ptr` are valid (invariants); the nodes
+        // are only compared.
+        let same =
+            unsafe { ffi::rue_glue_file_dir_node(file.ptr) == ffi::rue_glue_cgroup_node(self.ptr) };
+        if !same {
+            return Err(ENOENT);
+        }
+        Ok(file)
+    }
+
     /// Writes `text` to the cgroup's file `name` (in its cgroup2
     /// directory), as a user would.
     pub(crate) fn write_file(&self, name: &CStr, text: &[u8]) -> Result {
-        // SAFETY: `ptr` is referenced; `name` is a C string and `text` is
-        // valid for its length.
-        let ret = unsafe {
-            ffi::rue_glue_write_file(self.ptr, name.as_ptr(), text.as_ptr().cast(), text.len())
-        };
+        let file = self.open(name, true)?;
+        // SAFETY: `file.ptr` is open (invariant); `text` is valid for its
+        // length.
+        let ret = unsafe { ffi::rue_glue_file_write(file.ptr, text.as_ptr().cast(), text.len()) };
         if ret < 0 {
             return Err(Error::from_errno(ret as i32));
         }
@@ -95,16 +171,44 @@ impl Cgroup {
     }
 
     /// Reads the cgroup's file `name` into `buf`; returns the bytes read.
+    /// `EFBIG` when the file fills `buf`: it may hold more, and a part of
+    /// it is not what it says (a line cut short reads as another value).
     pub(crate) fn read_file(&self, name: &CStr, buf: &mut [u8]) -> Result<usize> {
-        // SAFETY: `ptr` is referenced; `name` is a C string and `buf` is
-        // valid for writes of its length.
-        let ret = unsafe {
-            ffi::rue_glue_read_file(self.ptr, name.as_ptr(), buf.as_mut_ptr().cast(), buf.len())
-        };
+        let file = self.open(name, false)?;
+        // SAFETY: `file.ptr` is open (invariant); `buf` is valid for
+        // writes of its length.
+        let ret = unsafe { ffi::rue_glue_file_read(file.ptr, buf.as_mut_ptr().cast(), buf.len()) };
         if ret < 0 {
             return Err(Error::from_errno(ret as i32));
         }
-        Ok(ret as usize)
+        let n = ret as usize;
+        if n >= buf.len() {
+            return Err(EFBIG);
+        }
+        Ok(n)
+    }
+}
+
+/// An open file of a cgroup, closed on drop.
+///
+/// # Invariants
+///
+/// `ptr` is a `struct file *` opened by the glue that this value owns.
+struct File {
+    ptr: *mut c_void,
+}
+
+impl Drop for File {
+    fn drop(&mut self) {
+        // SAFETY: by the type invariant we own the open file.
+        unsafe { ffi::rue_glue_file_put(self.ptr) };
+    }
+}
+
+impl Clone for Cgroup {
+    fn clone(&self) -> Self {
+        // SAFETY: `ptr` is referenced (type invariant).
+        unsafe { Self::from_ptr(self.ptr) }
     }
 }
 

@@ -4,7 +4,8 @@
 
 use crate::cgroup::Cgroup;
 use crate::cgroupfs_files::{CallCgroup, CgroupFiles, FileSet, FileSpec};
-use crate::iolat::TargetError;
+use crate::iolat::{self, TargetError};
+use crate::ioqos;
 use crate::kparam::{parse_u32_in, ParseError};
 use crate::memqos::{self, AsyncMarks};
 use crate::settings::{Entry, Settings};
@@ -43,13 +44,18 @@ const FILES: [(&CStr, Kind, u16); 9] = [
     (c"rue.io.stat", Kind::IoStat, 0o444),
 ];
 
+/// The longest write a file takes, as cgroup files (a page); longer ones
+/// fail with `E2BIG`.
+const MAX_WRITE: usize = 4096;
+
 /// rue's registered files.
 pub(crate) type Files = FileSet<Settings>;
 
-/// The async reclaim marks of cgroup `id` with settings `e`; `None` when
-/// async reclaim is off for it or it has no memory controller of its own.
-pub(crate) fn marks(e: &Entry) -> Option<AsyncMarks> {
-    let mem = Cgroup::from_id(e.id)?.memory().ok()?;
+/// The async reclaim marks of `cg` with settings `e`; `None` when async
+/// reclaim is off for it or it has no memory controller of its own.
+fn marks(cg: CallCgroup, e: &Entry) -> Option<AsyncMarks> {
+    // SAFETY: cgroupfs passes a cgroup referenced for the call.
+    let mem = unsafe { Cgroup::from_ptr(cg.ptr) }.memory().ok()?;
     memqos::async_marks(e.async_ratio, e.distance_factor, mem.high, mem.max)
 }
 
@@ -69,8 +75,8 @@ fn render(w: &mut TextBuf<'_>, kind: Kind, s: &Settings, cg: CallCgroup) -> Resu
         }
         Kind::AsyncRatio => writeln!(w, "{}", e.async_ratio),
         Kind::DistanceFactor => writeln!(w, "{}", e.distance_factor),
-        Kind::AsyncHigh => memqos::format_mark(w, marks(&e).map(|m| m.high)),
-        Kind::AsyncLow => memqos::format_mark(w, marks(&e).map(|m| m.low)),
+        Kind::AsyncHigh => memqos::format_mark(w, marks(cg, &e).map(|m| m.high)),
+        Kind::AsyncLow => memqos::format_mark(w, marks(cg, &e).map(|m| m.low)),
         Kind::Stat => {
             writeln!(w, "async_reclaimed {}", e.async_reclaimed)?;
             writeln!(w, "prio_reclaimed {}", e.prio_reclaimed)?;
@@ -86,33 +92,66 @@ impl CgroupFiles for Settings {
         render(out, FILES.get(index).ok_or(EINVAL)?.1, self, cg)
     }
 
-    /// The settings: one number in the file's range, or target lines.
+    /// The settings: one number in the file's range, or target lines. An
+    /// empty write changes nothing; a longer one than [`MAX_WRITE`] fails
+    /// with `E2BIG`. The root cgroup keeps priority 0: a priority there
+    /// would reach every cgroup.
     fn write(&self, index: usize, cg: CallCgroup, input: &[u8]) -> Result {
         let kind = FILES.get(index).ok_or(EINVAL)?.1;
+        if !matches!(
+            kind,
+            Kind::Priority | Kind::AsyncRatio | Kind::DistanceFactor | Kind::IoTarget
+        ) {
+            return Err(EACCES);
+        }
+        if input.len() > MAX_WRITE {
+            return Err(E2BIG);
+        }
+        if input.is_empty() {
+            return Ok(());
+        }
+        let target_err = |err| match err {
+            TargetError::Parse(ParseError::Invalid) | TargetError::NoDevice => EINVAL,
+            TargetError::Parse(ParseError::Range) => ERANGE,
+            TargetError::Full => ENOSPC,
+        };
         let (min, max) = match kind {
             Kind::IoTarget => {
+                // Outside the settings' lock: looking a device up may wait.
+                iolat::check_devices(input, ioqos::is_whole_disk).map_err(target_err)?;
                 return self.try_update(cg.id, |e| {
-                    e.io_targets = e.io_targets.apply(input).map_err(|err| match err {
-                        TargetError::Parse(ParseError::Invalid) => EINVAL,
-                        TargetError::Parse(ParseError::Range) => ERANGE,
-                        TargetError::Full => ENOSPC,
-                    })?;
+                    e.io_targets = e.io_targets.apply(input).map_err(target_err)?;
                     Ok(())
-                })
+                });
             }
             Kind::Priority => (0, memqos::MAX_PRIORITY),
             Kind::AsyncRatio => (0, memqos::MAX_ASYNC_RATIO),
-            Kind::DistanceFactor => (memqos::MIN_DISTANCE_FACTOR, memqos::MAX_DISTANCE_FACTOR),
-            _ => return Err(EACCES),
+            _ => (memqos::MIN_DISTANCE_FACTOR, memqos::MAX_DISTANCE_FACTOR),
         };
         let v = parse_u32_in(input, min, max).map_err(|e| match e {
             ParseError::Invalid => EINVAL,
             ParseError::Range => ERANGE,
         })?;
-        self.update(cg.id, |e| match kind {
-            Kind::Priority => e.priority = v,
-            Kind::AsyncRatio => e.async_ratio = v,
-            _ => e.distance_factor = v,
+        // SAFETY: cgroupfs passes a cgroup referenced for the call.
+        if matches!(kind, Kind::Priority) && v != 0 && unsafe { Cgroup::is_root(cg.ptr) } {
+            return Err(EINVAL);
+        }
+        self.try_update(cg.id, |e| {
+            let (ratio, factor) = match kind {
+                Kind::Priority => (e.async_ratio, e.distance_factor),
+                Kind::AsyncRatio => (v, e.distance_factor),
+                _ => (e.async_ratio, v),
+            };
+            // A low mark of 0: every pass would reclaim all the cgroup has.
+            if !memqos::async_pair_ok(ratio, factor) {
+                return Err(EINVAL);
+            }
+            match kind {
+                Kind::Priority => e.priority = v,
+                Kind::AsyncRatio => e.async_ratio = v,
+                _ => e.distance_factor = v,
+            }
+            Ok(())
         })
     }
 }

@@ -21,6 +21,7 @@
 #include <linux/oom.h>
 #include <linux/pid.h>
 #include <linux/pid_namespace.h>
+#include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/page_counter.h>
 #include <linux/slab.h>
@@ -72,8 +73,7 @@ void rue_glue_umount(void)
 	put_cgroup_ns(rue_ns);
 }
 
-/* Opens the file @name of @cgrp through the private mount. */
-static struct file *rue_open_file(void *cgrp, const char *name, int flags)
+void *rue_glue_open(void *cgrp, const char *name, bool write)
 {
 	struct path root = { .mnt = rue_mnt, .dentry = rue_mnt->mnt_root };
 	struct file *file;
@@ -85,71 +85,79 @@ static struct file *rue_open_file(void *cgrp, const char *name, int flags)
 	if (!path)
 		return ERR_PTR(-ENOMEM);
 	ret = cgroup_path_ns(cgrp, path, PATH_MAX, rue_ns);
-	n = strlen(path);
-	if (ret >= 0 && snprintf(path + n, PATH_MAX - n, "/%s", name) >=
-	    PATH_MAX - n)
+	if (ret >= PATH_MAX)
 		ret = -ENAMETOOLONG;
+	if (ret < 0) {
+		kfree(path);
+		return ERR_PTR(ret);
+	}
+	n = strlen(path);
+	if (snprintf(path + n, PATH_MAX - n, "/%s", name) >= PATH_MAX - n) {
+		kfree(path);
+		return ERR_PTR(-ENAMETOOLONG);
+	}
 	/* Relative to the mount's root: skip the leading '/'. */
-	file = ret < 0 ? ERR_PTR(ret) : file_open_root(&root, path + 1, flags, 0);
+	file = file_open_root(&root, path + 1, write ? O_WRONLY : O_RDONLY, 0);
 	kfree(path);
 	return file;
 }
 
-long rue_glue_write_file(void *cgrp, const char *name, const char *text,
-			 size_t len)
+void *rue_glue_file_dir_node(void *file)
 {
-	struct file *file = rue_open_file(cgrp, name, O_WRONLY);
-	loff_t pos = 0;
-	long ret;
+	struct file *f = file;
 
-	if (IS_ERR(file))
-		return PTR_ERR(file);
-	ret = kernel_write(file, text, len, &pos);
-	fput(file);
-	return ret;
+	/* A kernfs inode's private data is its node; cgroup2 has no rename. */
+	return d_inode(f->f_path.dentry->d_parent)->i_private;
 }
 
-long rue_glue_read_file(void *cgrp, const char *name, char *buf, size_t size)
+void *rue_glue_cgroup_node(void *cgrp)
 {
-	struct file *file = rue_open_file(cgrp, name, O_RDONLY);
+	return ((struct cgroup *)cgrp)->kn;
+}
+
+long rue_glue_file_write(void *file, const char *text, size_t len)
+{
+	loff_t pos = 0;
+
+	return kernel_write(file, text, len, &pos);
+}
+
+long rue_glue_file_read(void *file, char *buf, size_t size)
+{
 	loff_t pos = 0;
 	long ret = 0, n;
 
-	if (IS_ERR(file))
-		return PTR_ERR(file);
 	while (ret < size) {
 		n = kernel_read(file, buf + ret, size - ret, &pos);
-		if (n <= 0) {
-			if (n < 0)
-				ret = n;
+		if (n < 0)
+			return n;
+		if (n == 0)
 			break;
-		}
 		ret += n;
 	}
-	fput(file);
 	return ret;
 }
 
-/*
- * Not cgroup_get_from_id(): that one only finds cgroups in the caller's
- * cgroup namespace, and the OOM notifier runs in whatever task ran out of
- * memory. No allocation.
- */
+void rue_glue_file_put(void *file)
+{
+	fput(file);
+}
+
 void *rue_glue_cgroup_from_id(u64 id)
 {
-	struct cgroup_subsys_state *pos;
-	struct cgroup *found = NULL;
+	struct cgroup *cgrp = cgroup_get_from_id(id);
 
-	rcu_read_lock();
-	css_for_each_descendant_pre(pos, &cgrp_dfl_root.cgrp.self) {
-		if (cgroup_id(pos->cgroup) != id)
-			continue;
-		if ((pos->flags & CSS_ONLINE) && cgroup_tryget(pos->cgroup))
-			found = pos->cgroup;
-		break;
-	}
-	rcu_read_unlock();
-	return found;
+	return IS_ERR(cgrp) ? NULL : cgrp;
+}
+
+void rue_glue_cgroup_get(void *cgrp)
+{
+	cgroup_get(cgrp);
+}
+
+bool rue_glue_cgroup_online(void *cgrp)
+{
+	return ((struct cgroup *)cgrp)->self.flags & CSS_ONLINE;
 }
 
 void rue_glue_cgroup_put(void *cgrp)
@@ -186,11 +194,38 @@ void rue_glue_memory(u64 *free, u64 *total)
 	*total = (u64)totalram_pages() << PAGE_SHIFT;
 }
 
+/*
+ * The memory oom_badness() counts for @p, in pages, read from a thread
+ * that still has the mm (as find_lock_task_mm() finds it); RUE_PROC_*
+ * flags for what makes the OOM killer pass it over.
+ */
+static u64 rue_process_pages(struct task_struct *p, u64 *flags)
+{
+	struct task_struct *t;
+	u64 pages;
+
+	for_each_thread(p, t) {
+		task_lock(t);
+		if (!t->mm) {
+			task_unlock(t);
+			continue;
+		}
+		pages = get_mm_rss(t->mm) + get_mm_counter(t->mm, MM_SWAPENTS) +
+			mm_pgtables_bytes(t->mm) / PAGE_SIZE;
+		if (test_bit(MMF_OOM_SKIP, &t->mm->flags) || in_vfork(t))
+			*flags |= RUE_PROC_OOM_SKIP;
+		task_unlock(t);
+		return pages;
+	}
+	*flags |= RUE_PROC_NO_MM;
+	return 0;
+}
+
 long rue_glue_processes(void *buf, size_t size)
 {
 	struct task_struct *p;
 	size_t used = 0;
-	u64 rec[4];
+	u64 rec[RUE_PROC_FIELDS];
 
 	rcu_read_lock();
 	for_each_process(p) {
@@ -200,8 +235,9 @@ long rue_glue_processes(void *buf, size_t size)
 			rec[2] = (s64)READ_ONCE(p->signal->oom_score_adj);
 			rec[3] = (p->flags & PF_KTHREAD ? RUE_PROC_KTHREAD : 0) |
 				 (is_global_init(p) ? RUE_PROC_INIT : 0) |
-				 (READ_ONCE(p->mm) ? 0 : RUE_PROC_NO_MM) |
 				 (tsk_is_oom_victim(p) ? RUE_PROC_OOM_VICTIM : 0);
+			rec[4] = rue_process_pages(p, &rec[3]);
+			rec[5] = p->start_time;
 			memcpy(buf + used, rec, sizeof(rec));
 		}
 		used += sizeof(rec);
@@ -210,17 +246,33 @@ long rue_glue_processes(void *buf, size_t size)
 	return used;
 }
 
-int rue_glue_set_oom_adj(u64 pid, int adj, int *old)
+void *rue_glue_process_cgroup(u64 pid)
+{
+	struct cgroup *cgrp = NULL;
+	struct task_struct *p;
+
+	rcu_read_lock();
+	p = pid_task(find_pid_ns(pid, &init_pid_ns), PIDTYPE_TGID);
+	if (p) {
+		cgrp = task_dfl_cgroup(p);
+		if (!cgroup_tryget(cgrp))
+			cgrp = NULL;
+	}
+	rcu_read_unlock();
+	return cgrp;
+}
+
+int rue_glue_set_oom_origin(u64 pid, u64 start_time, bool on)
 {
 	struct task_struct *p;
 	int ret = -ESRCH;
 
 	rcu_read_lock();
 	p = pid_task(find_pid_ns(pid, &init_pid_ns), PIDTYPE_TGID);
-	if (p) {
-		*old = READ_ONCE(p->signal->oom_score_adj);
-		WRITE_ONCE(p->signal->oom_score_adj, adj);
-		ret = 0;
+	/* The same process, not a later one with its pid. */
+	if (p && p->start_time == start_time) {
+		ret = READ_ONCE(p->signal->oom_flag_origin);
+		WRITE_ONCE(p->signal->oom_flag_origin, on);
 	}
 	rcu_read_unlock();
 	return ret;
@@ -278,6 +330,19 @@ void rue_glue_worker_stop(void)
 u64 rue_glue_now_ns(void)
 {
 	return ktime_get_ns();
+}
+
+int rue_glue_block_partno(u32 dev)
+{
+	/* What blkdev_get_no_open() does, without loading a driver. */
+	struct inode *inode = ilookup(blockdev_superblock, dev);
+	int ret;
+
+	if (!inode)
+		return -ENODEV;
+	ret = bdev_partno(I_BDEV(inode));
+	iput(inode);
+	return ret;
 }
 
 /* IO: completions of block requests, found by name (not exported). */

@@ -19,20 +19,33 @@
 int rue_glue_mount(char *data);
 void rue_glue_umount(void);
 /*
- * Writes @len bytes at @text to the file @name (e.g. "memory.reclaim") of
- * @cgrp; returns what the write returned.
+ * Opens the file @name (e.g. "memory.reclaim") of @cgrp through the
+ * private mount, by its path, for writing (@write) or reading; an open
+ * struct file, or an ERR_PTR.
  */
-long rue_glue_write_file(void *cgrp, const char *name, const char *text,
-			 size_t len);
+void *rue_glue_open(void *cgrp, const char *name, bool write);
+/* The kernfs node of the directory in which @file was opened. */
+void *rue_glue_file_dir_node(void *file);
+/* The kernfs node of @cgrp's directory. */
+void *rue_glue_cgroup_node(void *cgrp);
+/* Writes @len bytes at @text to @file at offset 0; what the write returned. */
+long rue_glue_file_write(void *file, const char *text, size_t len);
+/* Reads up to @size bytes of @file from offset 0 into @buf; how many. */
+long rue_glue_file_read(void *file, char *buf, size_t size);
+/* Closes @file. */
+void rue_glue_file_put(void *file);
 
-/* Reads up to @size bytes of the file @name of @cgrp into @buf; returns
- * how many. */
-long rue_glue_read_file(void *cgrp, const char *name, char *buf, size_t size);
-
-/* A new reference to the live cgroup with id @id, or NULL; any cgroup
- * namespace. */
+/*
+ * A new reference to the live cgroup with id @id, or NULL; only cgroups
+ * in the calling task's cgroup namespace (all of them for the worker).
+ * The kernel's id lookup, cgroup_get_from_id(); no allocation.
+ */
 void *rue_glue_cgroup_from_id(u64 id);
+/* Another reference to @cgrp, which the caller holds one on. */
+void rue_glue_cgroup_get(void *cgrp);
 void rue_glue_cgroup_put(void *cgrp);
+/* Whether @cgrp is online: not removed. */
+bool rue_glue_cgroup_online(void *cgrp);
 /* Parent of @cgrp (no reference; valid as @cgrp is), NULL for the root. */
 void *rue_glue_cgroup_parent(void *cgrp);
 u64 rue_glue_cgroup_id(void *cgrp);
@@ -44,19 +57,31 @@ int rue_glue_memcg(void *cgrp, u64 *out);
 void rue_glue_memory(u64 *free, u64 *total);
 
 /*
- * Writes a record (u64 pid, u64 cgroup id, s64 oom_score_adj, u64 flags)
- * of every process into @buf; returns the bytes all of them need (the
- * records are complete only when that is <= @size). Pids are in the
- * initial pid namespace. No allocation: callable from the OOM path.
+ * Writes a record (u64 pid, u64 cgroup id, s64 oom_score_adj, u64 flags,
+ * u64 pages, u64 start time) of every process into @buf; returns the
+ * bytes all of them need (the records are complete only when that is <=
+ * @size). Pids are in the initial pid namespace; pages are the memory the
+ * OOM killer's badness counts (RSS, swap entries, page tables); the start
+ * time tells a process from a later one with the same pid. No
+ * allocation: callable from the OOM path.
  */
+#define RUE_PROC_FIELDS		6
 #define RUE_PROC_KTHREAD	1	/* a kernel thread */
 #define RUE_PROC_INIT		2	/* the global init */
 #define RUE_PROC_NO_MM		4	/* no memory left to free (exiting) */
 #define RUE_PROC_OOM_VICTIM	8	/* an OOM victim, not gone yet */
+#define RUE_PROC_OOM_SKIP	16	/* reaped already, or in vfork() */
 long rue_glue_processes(void *buf, size_t size);
-/* Sets the oom_score_adj of process @pid to @adj; the old value in *@old.
- * -ESRCH when there is no such process. */
-int rue_glue_set_oom_adj(u64 pid, int adj, int *old);
+/* A new reference to the cgroup of process @pid, or NULL; any cgroup
+ * namespace, no allocation. */
+void *rue_glue_process_cgroup(u64 pid);
+/*
+ * Sets (@on) or clears the OOM killer's "origin" mark of process @pid
+ * started at @start_time (the mark swapoff and KSM put on themselves: the
+ * OOM killer chooses a marked process before any other). Returns the mark
+ * it had (0 or 1), -ESRCH when there is no such process. No allocation.
+ */
+int rue_glue_set_oom_origin(u64 pid, u64 start_time, bool on);
 /* Calls rue_rs_oom() from the OOM notifier chain, on global OOMs. */
 int rue_glue_oom_register(void);
 void rue_glue_oom_unregister(void);
@@ -67,6 +92,13 @@ void rue_glue_worker_start(unsigned long ms);
 void rue_glue_worker_stop(void);
 /* Runs the worker now (after a run in flight). */
 void rue_glue_worker_kick(void);
+
+/*
+ * The partition number of the block device @dev (MKDEV), 0 for a whole
+ * disk; -ENODEV when the system has no such device. Opens nothing; may
+ * sleep.
+ */
+int rue_glue_block_partno(u32 dev);
 
 /* ktime_get_ns(). */
 u64 rue_glue_now_ns(void);

@@ -87,6 +87,8 @@ pub(crate) struct StatLine<'a> {
     pub(crate) steps: u64,
     /// The current share, in 1/[`FULL`] ([`FULL`]: not throttled).
     pub(crate) share: u32,
+    /// Completions on the device that no slot could count, any cgroup's.
+    pub(crate) lost: u64,
 }
 
 impl StatLine<'_> {
@@ -96,7 +98,7 @@ impl StatLine<'_> {
         writeln!(
             w,
             "{} rios={} wios={} rbytes={} wbytes={} p50_us={} p90_us={} p99_us={} max_us={} \
-             target_us={} missed={} throttled_ms={} throttle_steps={} share_pct={}",
+             target_us={} missed={} throttled_ms={} throttle_steps={} share_pct={} lost={}",
             Dev(self.dev),
             c.ios[0],
             c.ios[1],
@@ -111,6 +113,7 @@ impl StatLine<'_> {
             self.throttled_ms,
             self.steps,
             u64::from(self.share) * 100 / u64::from(FULL),
+            self.lost,
         )
     }
 }
@@ -352,6 +355,68 @@ impl<'a> IoTable<'a> {
         s.cgroup.store(0, Ordering::Relaxed);
         s.dev.store(0, Ordering::Relaxed);
         s.state.store(FREE, Ordering::Release);
+    }
+}
+
+/// Completions no slot could count, per device: [`LOST_DEVICES`] devices
+/// and one count for all others (device 0). Claimed with a
+/// compare-and-swap; nothing locks or allocates.
+pub(crate) struct LostTable {
+    devs: [AtomicU32; LOST_DEVICES],
+    counts: [AtomicU64; LOST_DEVICES],
+    other: AtomicU64,
+}
+
+/// Devices [`LostTable`] counts apart.
+pub(crate) const LOST_DEVICES: usize = 16;
+
+impl LostTable {
+    pub(crate) const fn new() -> Self {
+        Self {
+            devs: [const { AtomicU32::new(0) }; LOST_DEVICES],
+            counts: [const { AtomicU64::new(0) }; LOST_DEVICES],
+            other: AtomicU64::new(0),
+        }
+    }
+
+    /// Counts a completion on `dev` that no slot counted.
+    pub(crate) fn add(&self, dev: u32) {
+        for (d, c) in self.devs.iter().zip(self.counts.iter()) {
+            let cur = d.load(Ordering::Acquire);
+            let mine = cur == dev
+                || (cur == 0
+                    && dev != 0
+                    && match d.compare_exchange(0, dev, Ordering::AcqRel, Ordering::Acquire) {
+                        Ok(_) => true,
+                        Err(now) => now == dev,
+                    });
+            if mine {
+                c.fetch_add(1, Ordering::Relaxed);
+                return;
+            }
+        }
+        self.other.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// What was lost on `dev` (0: on devices not counted apart).
+    pub(crate) fn get(&self, dev: u32) -> u64 {
+        if dev == 0 {
+            return self.other.load(Ordering::Relaxed);
+        }
+        self.devs
+            .iter()
+            .zip(self.counts.iter())
+            .find(|(d, _)| d.load(Ordering::Acquire) == dev)
+            .map_or(0, |(_, c)| c.load(Ordering::Relaxed))
+    }
+
+    /// Everything lost.
+    pub(crate) fn total(&self) -> u64 {
+        self.counts
+            .iter()
+            .fold(self.other.load(Ordering::Relaxed), |a, c| {
+                a.wrapping_add(c.load(Ordering::Relaxed))
+            })
     }
 }
 
@@ -688,6 +753,57 @@ pub(crate) enum TargetError {
     Parse(ParseError),
     /// More devices than [`MAX_DEV_TARGETS`].
     Full,
+    /// A target set on a device that is not a whole disk the system has.
+    NoDevice,
+}
+
+/// The lines of a write to `rue.io.latency_target_us`, each as its device
+/// (`None`: `default`) and target, or why it is malformed. Blank lines are
+/// skipped.
+fn target_lines(
+    input: &[u8],
+) -> impl Iterator<Item = Result<(Option<u32>, u32), TargetError>> + '_ {
+    input.split(|&c| c == b'\n').filter_map(|line| {
+        let mut words = line
+            .split(|c: &u8| c.is_ascii_whitespace())
+            .filter(|w| !w.is_empty());
+        let key = words.next()?;
+        Some((|| {
+            let value = words
+                .next()
+                .ok_or(TargetError::Parse(ParseError::Invalid))?;
+            if words.next().is_some() {
+                return Err(TargetError::Parse(ParseError::Invalid));
+            }
+            let us = parse_u64(value).map_err(TargetError::Parse)?;
+            if us > u64::from(MAX_TARGET_US) {
+                return Err(TargetError::Parse(ParseError::Range));
+            }
+            if key == b"default" {
+                return Ok((None, us as u32));
+            }
+            Ok((Some(parse_dev(key).map_err(TargetError::Parse)?), us as u32))
+        })())
+    })
+}
+
+/// Checks the devices on which `input` sets a target (not those whose
+/// target it removes: a device may be gone by then) with `whole_disk`,
+/// which says whether a device is a whole disk the system has.
+/// [`TargetError::NoDevice`] for the first that is not; malformed lines
+/// fail as [`Targets::apply`] fails on them.
+pub(crate) fn check_devices(
+    input: &[u8],
+    mut whole_disk: impl FnMut(u32) -> bool,
+) -> Result<(), TargetError> {
+    for line in target_lines(input) {
+        if let (Some(dev), us) = line? {
+            if us != 0 && !whole_disk(dev) {
+                return Err(TargetError::NoDevice);
+            }
+        }
+    }
+    Ok(())
 }
 
 impl Targets {
@@ -713,28 +829,13 @@ impl Targets {
     pub(crate) fn apply(&self, input: &[u8]) -> Result<Targets, TargetError> {
         let mut t = *self;
         let mut any = false;
-        for line in input.split(|&c| c == b'\n') {
-            let mut words = line
-                .split(|c: &u8| c.is_ascii_whitespace())
-                .filter(|w| !w.is_empty());
-            let Some(key) = words.next() else { continue };
-            let value = words
-                .next()
-                .ok_or(TargetError::Parse(ParseError::Invalid))?;
-            if words.next().is_some() {
-                return Err(TargetError::Parse(ParseError::Invalid));
-            }
-            let us = parse_u64(value).map_err(TargetError::Parse)?;
-            if us > u64::from(MAX_TARGET_US) {
-                return Err(TargetError::Parse(ParseError::Range));
-            }
-            let us = us as u32;
+        for line in target_lines(input) {
+            let (dev, us) = line?;
             any = true;
-            if key == b"default" {
+            let Some(dev) = dev else {
                 t.default_us = us;
                 continue;
-            }
-            let dev = parse_dev(key).map_err(TargetError::Parse)?;
+            };
             if let Some(e) = t.devs.iter_mut().find(|(d, _)| *d == dev) {
                 *e = if us == 0 { (0, 0) } else { (dev, us) };
             } else if us != 0 {
@@ -818,6 +919,7 @@ mod tests {
             throttled_ms: 1500,
             steps: 6,
             share: FULL / 2,
+            lost: 9,
         }
         .format(&mut s)
         .unwrap();
@@ -825,7 +927,7 @@ mod tests {
             s,
             "8:0 rios=3 wios=1 rbytes=12288 wbytes=4096 p50_us=111 p90_us=14680064 \
              p99_us=14680064 max_us=14680064 target_us=2000 missed=4 throttled_ms=1500 \
-             throttle_steps=6 share_pct=50\n"
+             throttle_steps=6 share_pct=50 lost=9\n"
         );
     }
 
@@ -923,6 +1025,23 @@ mod tests {
         }
         assert!(!t.record(5, 1, false, 1, Some(1)));
         assert!(t.record(3, 1, false, 1, Some(1)));
+    }
+
+    #[test]
+    fn lost_per_device() {
+        let l = LostTable::new();
+        assert_eq!(l.total(), 0);
+        l.add(5);
+        l.add(5);
+        l.add(7);
+        assert_eq!((l.get(5), l.get(7), l.get(9)), (2, 1, 0));
+        for d in 100..100 + LOST_DEVICES as u32 {
+            l.add(d);
+        }
+        // Two devices were there already: the rest is "other".
+        assert_eq!(l.get(100 + LOST_DEVICES as u32 - 1), 0);
+        assert_eq!(l.get(0), 2);
+        assert_eq!(l.total(), 3 + LOST_DEVICES as u64);
     }
 
     #[test]
@@ -1096,5 +1215,27 @@ mod tests {
         assert_eq!(full.apply(b"9:0 100"), Err(TargetError::Full));
         // Changing one that is there needs no room.
         assert!(full.apply(b"8:1 200").is_ok());
+    }
+
+    #[test]
+    fn target_devices_must_exist() {
+        let disk = |d: u32| d == 8 << MINOR_BITS;
+        assert_eq!(check_devices(b"default 5\n8:0 100\n", disk), Ok(()));
+        assert_eq!(
+            check_devices(b"8:0 100\n8:1 100\n", disk),
+            Err(TargetError::NoDevice)
+        );
+        // Removing the target of a device that is gone is fine.
+        assert_eq!(check_devices(b"8:1 0", disk), Ok(()));
+        assert_eq!(
+            check_devices(b"8:0 x", disk),
+            Err(TargetError::Parse(ParseError::Invalid))
+        );
+        let mut asked = std::vec::Vec::new();
+        let _ = check_devices(b"default 3\n9:2 4\n\n8:0 5", |d| {
+            asked.push(d);
+            true
+        });
+        assert_eq!(asked, [9 << MINOR_BITS | 2, 8 << MINOR_BITS]);
     }
 }

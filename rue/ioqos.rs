@@ -23,7 +23,8 @@
 
 use crate::cgroup::Cgroup;
 use crate::iolat::{
-    self, Accum, Counts, IoMax, IoTable, Signal, Slot, StatLine, Throttle, Verdict, NR_BUCKETS,
+    self, Accum, Counts, IoMax, IoTable, LostTable, Signal, Slot, StatLine, Throttle, Verdict,
+    NR_BUCKETS,
 };
 use crate::memqos;
 use crate::settings::Entry;
@@ -31,7 +32,7 @@ use crate::textbuf::TextBuf;
 use crate::{ffi, vecutil};
 use core::ffi::c_uint;
 use core::fmt;
-use core::sync::atomic::{AtomicBool, AtomicPtr, AtomicU64, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicPtr, Ordering};
 use kernel::prelude::*;
 use kernel::sync::{new_mutex, Mutex};
 
@@ -39,10 +40,12 @@ use kernel::sync::{new_mutex, Mutex};
 const NR_SLOTS: usize = 256;
 /// Cgroup levels looked at (deeper ancestors are not seen).
 const MAX_DEPTH: usize = 32;
-/// Passes between looks for slots and records of removed cgroups.
-const SWEEP_PASSES: u64 = 16;
-/// The most an `io.max` or `io.prio.class` file is read of.
-const FILE_MAX: usize = 4096;
+/// A slot without completions for this long is given back (unless its
+/// cgroup has a target or rue acts on it); at once when completions went
+/// uncounted for want of a slot since the last window.
+const IDLE_SLOT_NS: u64 = 10_000_000_000;
+/// The longest `io.max` file rue reads (a longer one is not throttled).
+const FILE_MAX: usize = 16384;
 
 /// A cgroup and its ancestors, with its effective priority.
 struct Lineage {
@@ -52,9 +55,8 @@ struct Lineage {
 }
 
 impl Lineage {
-    /// The lineage of live cgroup `id`, priorities from `entries`.
-    fn of(id: u64, entries: &[Entry]) -> Option<Self> {
-        let cg = Cgroup::from_id(id)?;
+    /// The lineage of `cg`, priorities from `live`.
+    fn of(cg: &Cgroup, live: &[(Entry, Cgroup)]) -> Self {
         let mut l = Lineage {
             ids: [0; MAX_DEPTH],
             depth: 0,
@@ -65,10 +67,13 @@ impl Lineage {
                 l.ids[l.depth] = a;
                 l.depth += 1;
             }
-            let p = entries.iter().find(|e| e.id == a).map_or(0, |e| e.priority);
+            let p = live
+                .iter()
+                .find(|(e, _)| e.id == a)
+                .map_or(0, |(e, _)| e.priority);
             l.priority = memqos::effective_priority([l.priority, p]);
         });
-        Some(l)
+        l
     }
 
     fn id(&self) -> u64 {
@@ -88,6 +93,9 @@ impl Lineage {
 /// What rue did on one device to one cgroup (`dev` 0: its
 /// `io.prio.class`), and what it saw.
 struct Record {
+    /// The cgroup, referenced: what rue wrote goes back to this cgroup
+    /// only, never to a later one of the same name.
+    cg: Cgroup,
     id: u64,
     dev: u32,
     /// Windows in which the cgroup missed its target here.
@@ -104,9 +112,10 @@ struct Record {
 }
 
 impl Record {
-    fn new(id: u64, dev: u32) -> Self {
+    fn new(cg: Cgroup, dev: u32) -> Self {
         Self {
-            id,
+            id: cg.id(),
+            cg,
             dev,
             missed: 0,
             throttle: None,
@@ -119,17 +128,34 @@ impl Record {
     }
 }
 
-/// The controller's state, changed by the worker and by switching off.
-struct State {
+/// The cgroup of a slot, found once when the slot is claimed.
+struct Owner {
+    id: u64,
+    dev: u32,
+    /// `None` when the cgroup was gone before it was found.
+    cg: Option<Cgroup>,
+    /// When the slot last counted a completion.
+    last_io_ns: u64,
+}
+
+/// What only the worker's windows use.
+struct Scan {
     /// Each slot's counts at the end of the last window, and in it.
     prev: KVVec<Counts>,
     win: KVVec<Counts>,
+    owners: KVec<Option<Owner>>,
     last_ns: u64,
-    passes: u64,
-    records: KVec<Record>,
+    /// Completions lost by the last window.
+    last_lost: u64,
     /// The completions of each (cgroup with a target, device) since its
     /// last verdict.
     accums: KVec<(u64, u32, Accum)>,
+}
+
+/// The controller's state, changed by the worker and by switching off,
+/// read by `rue.io.stat`.
+struct State {
+    records: KVec<Record>,
 }
 
 /// The IO controller: the table the probe fills and the state of the
@@ -145,7 +171,10 @@ pub(crate) struct IoQos {
     /// Set when switched off: the worker puts back what rue wrote.
     restore: AtomicBool,
     /// Completions not counted: no free slot.
-    lost: AtomicU64,
+    lost: LostTable,
+    /// Taken by the worker's windows only, before `state`.
+    #[pin]
+    scan: Mutex<Scan>,
     #[pin]
     state: Mutex<State>,
 }
@@ -186,8 +215,16 @@ pub(crate) extern "C" fn rue_rs_io_done(
         .table()
         .record(cgroup, dev, op == 1, u64::from(nr_bytes), done)
     {
-        io.lost.fetch_add(1, Ordering::Relaxed);
+        io.lost.add(dev);
     }
+}
+
+/// Whether `dev` (`MKDEV()`) is a block device the system has, and a whole
+/// disk (`io.max` takes no partitions).
+pub(crate) fn is_whole_disk(dev: u32) -> bool {
+    // SAFETY: no preconditions.
+    // Partition 0 is the whole disk.
+    unsafe { ffi::rue_glue_block_partno(dev) == 0 }
 }
 
 fn now_ns() -> u64 {
@@ -197,7 +234,7 @@ fn now_ns() -> u64 {
 
 /// The `io.max` line of `dev` of `cg` as it is now.
 fn read_io_max(cg: &Cgroup, dev: u32) -> Result<IoMax> {
-    let mut buf = KVec::from_elem(0u8, FILE_MAX, GFP_KERNEL)?;
+    let mut buf = KVVec::from_elem(0u8, FILE_MAX, GFP_KERNEL)?;
     let n = cg.read_file(c"io.max", &mut buf)?;
     IoMax::parse(&buf[..n], dev).map_err(|_| EINVAL)
 }
@@ -211,11 +248,11 @@ fn write_io_max(cg: &Cgroup, dev: u32, m: &IoMax) -> Result {
 }
 
 /// Applies the throttle of `r` to its cgroup's `io.max`.
-fn apply(cg: &Cgroup, r: &mut Record) -> Result {
+fn apply(r: &mut Record) -> Result {
     let Some(t) = r.throttle else {
         return Ok(());
     };
-    let now = read_io_max(cg, r.dev)?;
+    let now = read_io_max(&r.cg, r.dev)?;
     match r.applied {
         // A user wrote it meanwhile: that is the value to return to.
         Some(a) if a != now => r.original = now,
@@ -224,42 +261,42 @@ fn apply(cg: &Cgroup, r: &mut Record) -> Result {
     }
     let want = IoMax::from_limits(t.limits()).min(&r.original);
     if want != now {
-        write_io_max(cg, r.dev, &want)?;
+        write_io_max(&r.cg, r.dev, &want)?;
         r.steps += 1;
     }
     r.applied = Some(want);
     Ok(())
 }
 
-/// Puts back the `io.max` line of `r` (unless a user changed it since).
-fn release(cg: Option<&Cgroup>, r: &mut Record) {
+/// Puts back the `io.max` line of `r` (unless a user changed it since, or
+/// the cgroup is gone).
+fn release(r: &mut Record) {
     r.throttle = None;
     let Some(applied) = r.applied.take() else {
         return;
     };
-    let Some(cg) = cg else { return };
-    if read_io_max(cg, r.dev).is_ok_and(|now| now == applied) {
-        let _ = write_io_max(cg, r.dev, &r.original);
+    if read_io_max(&r.cg, r.dev).is_ok_and(|now| now == applied) {
+        let _ = write_io_max(&r.cg, r.dev, &r.original);
     }
 }
 
-/// Gives `cg` the idle IO class, keeping its class in `r`.
-fn set_idle_class(cg: &Cgroup, r: &mut Record) -> Result {
+/// Gives the cgroup of `r` the idle IO class, keeping its class in `r`.
+fn set_idle_class(r: &mut Record) -> Result {
     let mut buf = [0u8; 16];
-    let n = cg.read_file(c"io.prio.class", &mut buf)?;
+    let n = r.cg.read_file(c"io.prio.class", &mut buf)?;
     let n = buf[..n]
         .iter()
         .position(|c| c.is_ascii_whitespace())
         .unwrap_or(n);
-    cg.write_file(c"io.prio.class", b"idle")?;
+    r.cg.write_file(c"io.prio.class", b"idle")?;
     r.class = Some((buf, n));
     Ok(())
 }
 
-/// Puts back the class kept in `r`.
-fn restore_class(cg: Option<&Cgroup>, r: &mut Record) {
-    if let (Some(cg), Some((buf, n))) = (cg, r.class.take()) {
-        let _ = cg.write_file(c"io.prio.class", &buf[..n]);
+/// Puts back the class kept in `r` (unless the cgroup is gone).
+fn restore_class(r: &mut Record) {
+    if let Some((buf, n)) = r.class.take() {
+        let _ = r.cg.write_file(c"io.prio.class", &buf[..n]);
     }
 }
 
@@ -267,11 +304,11 @@ fn find(records: &[Record], id: u64, dev: u32) -> Option<usize> {
     records.iter().position(|r| r.id == id && r.dev == dev)
 }
 
-fn find_or_add(records: &mut KVec<Record>, id: u64, dev: u32) -> Result<usize> {
-    if let Some(i) = find(records, id, dev) {
+fn find_or_add(records: &mut KVec<Record>, cg: &Cgroup, dev: u32) -> Result<usize> {
+    if let Some(i) = find(records, cg.id(), dev) {
         return Ok(i);
     }
-    records.push(Record::new(id, dev), GFP_KERNEL)?;
+    records.push(Record::new(cg.clone(), dev), GFP_KERNEL)?;
     Ok(records.len() - 1)
 }
 
@@ -280,6 +317,14 @@ struct Active {
     slot: usize,
     dev: u32,
     lineage: Lineage,
+    cg: Cgroup,
+}
+
+/// A cgroup with a target.
+struct Target {
+    targets: iolat::Targets,
+    lineage: Lineage,
+    cg: Cgroup,
 }
 
 /// What the cgroups with targets on one device saw in a window.
@@ -325,12 +370,16 @@ impl DeviceVerdicts {
 
 impl IoQos {
     pub(crate) fn new() -> Result<impl PinInit<Self, Error>> {
-        let state = State {
+        let mut owners = KVec::with_capacity(NR_SLOTS, GFP_KERNEL)?;
+        for _ in 0..NR_SLOTS {
+            owners.push(None, GFP_KERNEL)?;
+        }
+        let scan = Scan {
             prev: zeroed_slots(NR_SLOTS)?,
             win: zeroed_slots(NR_SLOTS)?,
+            owners,
             last_ns: 0,
-            passes: 0,
-            records: KVec::new(),
+            last_lost: 0,
             accums: KVec::new(),
         };
         Ok(try_pin_init!(Self {
@@ -338,8 +387,11 @@ impl IoQos {
             on: AtomicBool::new(false),
             restart: AtomicBool::new(false),
             restore: AtomicBool::new(false),
-            lost: AtomicU64::new(0),
-            state <- new_mutex!(state),
+            lost: LostTable::new(),
+            scan <- new_mutex!(scan),
+            state <- new_mutex!(State {
+                records: KVec::new()
+            }),
         }))
     }
 
@@ -398,80 +450,123 @@ impl IoQos {
             return;
         }
         for r in st.records.iter_mut() {
-            let cg = Cgroup::from_id(r.id);
-            release(cg.as_ref(), r);
-            restore_class(cg.as_ref(), r);
+            release(r);
+            restore_class(r);
         }
     }
 
-    /// One window: judges the targets and moves the throttles. Returns
-    /// whether the controller wants frequent passes.
-    pub(crate) fn pass(&self, entries: &[Entry]) -> Result<bool> {
-        let mut guard = self.state.lock();
-        let st = &mut *guard;
-        self.restore_locked(st);
+    /// One window: judges the targets and moves the throttles, with the
+    /// live cgroups that have settings (`live`). Returns whether the
+    /// controller wants frequent passes.
+    pub(crate) fn pass(&self, live: &[(Entry, Cgroup)]) -> Result<bool> {
+        let mut scan = self.scan.lock();
+        let scan = &mut *scan;
         if !self.on.load(Ordering::Acquire) {
+            self.restore_locked(&mut self.state.lock());
+            // Counts stay readable; removed cgroups are let go.
+            let table = self.table();
+            for (i, o) in scan.owners.iter_mut().enumerate() {
+                if o.as_ref()
+                    .is_some_and(|o| !o.cg.as_ref().is_some_and(Cgroup::online))
+                {
+                    table.free(i);
+                    scan.prev[i] = Counts::zero();
+                    *o = None;
+                }
+            }
             return Ok(false);
         }
         if self.restart.swap(false, Ordering::Relaxed) {
-            st.last_ns = 0;
+            scan.last_ns = 0;
         }
         let now = now_ns();
-        let first = st.last_ns == 0;
-        let elapsed = now.saturating_sub(st.last_ns).max(1);
-        st.last_ns = now;
-        st.passes += 1;
-        let sweep = st.passes % SWEEP_PASSES == 0;
+        let first = scan.last_ns == 0;
+        let elapsed = now.saturating_sub(scan.last_ns).max(1);
+        scan.last_ns = now;
+        let lost = self.lost.total();
+        let pressure = lost != scan.last_lost;
+        scan.last_lost = lost;
 
-        // The window of every slot, and the lineage of those with IO.
+        // The window of every slot; the cgroup of a newly claimed one is
+        // looked up here, without the controller's lock.
         let table = self.table();
-        let mut active = KVec::new();
         for i in 0..NR_SLOTS {
-            let Some((id, dev)) = table.key(i) else {
-                st.prev[i] = Counts::zero();
+            let key = table.key(i);
+            if scan.owners[i].as_ref().map(|o| (o.id, o.dev)) != key {
+                scan.prev[i] = Counts::zero();
+                scan.owners[i] = key.map(|(id, dev)| Owner {
+                    id,
+                    dev,
+                    cg: Cgroup::from_id(id),
+                    last_io_ns: now,
+                });
+            }
+            if key.is_none() {
                 continue;
-            };
+            }
             let mut cur = Counts::zero();
             table.read(i, &mut cur);
-            st.win[i] = cur.since(&st.prev[i]);
-            st.prev[i] = cur;
-            let lineage = if st.win[i].total_bytes() != 0 || sweep {
-                Lineage::of(id, entries)
-            } else {
+            scan.win[i] = cur.since(&scan.prev[i]);
+            scan.prev[i] = cur;
+        }
+
+        let mut guard = self.state.lock();
+        let st = &mut *guard;
+        self.restore_locked(st);
+        // Slots with IO in the window, and slots to give back: of removed
+        // cgroups, and idle ones of cgroups rue neither judges nor acts on.
+        let mut active = KVec::new();
+        for i in 0..NR_SLOTS {
+            let io = scan.win[i].total_bytes() != 0;
+            let Some(o) = scan.owners[i].as_mut() else {
                 continue;
             };
-            match lineage {
-                None => {
-                    table.free(i);
-                    st.prev[i] = Counts::zero();
+            if io {
+                o.last_io_ns = now;
+            }
+            let keep = match &o.cg {
+                Some(cg) if cg.online() => {
+                    let id = o.id;
+                    let idle =
+                        now.saturating_sub(o.last_io_ns) >= IDLE_SLOT_NS || (pressure && !io);
+                    let watched = st.records.iter().any(|r| r.id == id)
+                        || live
+                            .iter()
+                            .any(|(e, _)| e.id == id && !e.io_targets.is_empty());
+                    !idle || watched
                 }
-                Some(l) if st.win[i].total_bytes() != 0 && !first => {
-                    active.push(
-                        Active {
-                            slot: i,
-                            dev,
-                            lineage: l,
-                        },
-                        GFP_KERNEL,
-                    )?;
-                }
-                Some(_) => {}
+                _ => false,
+            };
+            if !keep {
+                table.free(i);
+                scan.prev[i] = Counts::zero();
+                scan.owners[i] = None;
+                continue;
+            }
+            if let (true, false, Some(cg)) = (io, first, &o.cg) {
+                active.push(
+                    Active {
+                        slot: i,
+                        dev: o.dev,
+                        lineage: Lineage::of(cg, live),
+                        cg: cg.clone(),
+                    },
+                    GFP_KERNEL,
+                )?;
             }
         }
-        if sweep {
-            self.sweep(st);
-            // Accumulations of cgroups that no longer have a target.
-            let mut k = 0;
-            while k < st.accums.len() {
-                let id = st.accums[k].0;
-                if entries
-                    .iter()
-                    .any(|e| e.id == id && !e.io_targets.is_empty())
-                {
-                    k += 1;
-                } else {
-                    vecutil::swap_remove(&mut st.accums, k);
-                }
+        Self::sweep(st);
+        // Accumulations of cgroups that no longer have a target.
+        let mut k = 0;
+        while k < scan.accums.len() {
+            let id = scan.accums[k].0;
+            if live
+                .iter()
+                .any(|(e, _)| e.id == id && !e.io_targets.is_empty())
+            {
+                k += 1;
+            } else {
+                vecutil::swap_remove(&mut scan.accums, k);
             }
         }
         if first {
@@ -480,10 +575,15 @@ impl IoQos {
 
         // The cgroups with targets.
         let mut targets = KVec::new();
-        for e in entries.iter().filter(|e| !e.io_targets.is_empty()) {
-            if let Some(l) = Lineage::of(e.id, entries) {
-                targets.push((e.io_targets, l), GFP_KERNEL)?;
-            }
+        for (e, cg) in live.iter().filter(|(e, _)| !e.io_targets.is_empty()) {
+            targets.push(
+                Target {
+                    targets: e.io_targets,
+                    lineage: Lineage::of(cg, live),
+                    cg: cg.clone(),
+                },
+                GFP_KERNEL,
+            )?;
         }
 
         // The devices with IO or throttles.
@@ -496,25 +596,26 @@ impl IoQos {
             }
         }
         for &dev in devs.iter() {
-            self.device(st, dev, &active, &targets, entries, elapsed)?;
+            Self::device(st, scan, dev, &active, &targets, live, elapsed)?;
         }
-        self.classes(st, &active, entries)?;
+        Self::classes(st, &active, live)?;
         Ok(!targets.is_empty() || st.records.iter().any(|r| r.throttle.is_some()))
     }
 
     /// Judges the targets on `dev` and moves the throttles there.
     fn device(
-        &self,
         st: &mut State,
+        scan: &mut Scan,
         dev: u32,
         active: &[Active],
-        targets: &[(iolat::Targets, Lineage)],
-        entries: &[Entry],
+        targets: &[Target],
+        live: &[(Entry, Cgroup)],
         elapsed: u64,
     ) -> Result {
         let mut v = DeviceVerdicts::default();
-        for (t, l) in targets {
-            let us = t.get(dev);
+        for t in targets {
+            let l = &t.lineage;
+            let us = t.targets.get(dev);
             if us == 0 {
                 continue;
             }
@@ -523,23 +624,23 @@ impl IoQos {
                 .iter()
                 .filter(|a| a.dev == dev && a.lineage.contains(l.id()))
             {
-                for (h, w) in hist.iter_mut().zip(st.win[a.slot].hist.iter()) {
+                for (h, w) in hist.iter_mut().zip(scan.win[a.slot].hist.iter()) {
                     *h += w;
                 }
             }
             let p = l.priority;
-            let k = match st
+            let k = match scan
                 .accums
                 .iter()
                 .position(|(id, d, _)| *id == l.id() && *d == dev)
             {
                 Some(k) => k,
                 None => {
-                    st.accums.push((l.id(), dev, Accum::new()), GFP_KERNEL)?;
-                    st.accums.len() - 1
+                    scan.accums.push((l.id(), dev, Accum::new()), GFP_KERNEL)?;
+                    scan.accums.len() - 1
                 }
             };
-            let verdict = st.accums[k].2.add(&hist, u64::from(us));
+            let verdict = scan.accums[k].2.add(&hist, u64::from(us));
             if verdict != Some(Verdict::Idle) {
                 v.active = min_opt(v.active, p);
             }
@@ -551,7 +652,7 @@ impl IoQos {
                     }
                     v.missed = min_opt(v.missed, p);
                     v.tight = min_opt(v.tight, p);
-                    let i = find_or_add(&mut st.records, l.id(), dev)?;
+                    let i = find_or_add(&mut st.records, &t.cg, dev)?;
                     st.records[i].missed += 1;
                 }
                 Some(Verdict::Met) => v.tight = min_opt(v.tight, p),
@@ -576,12 +677,12 @@ impl IoQos {
                 .iter()
                 .filter(|b| b.dev == dev && b.lineage.id() == id)
             {
-                w.add(&st.win[b.slot]);
+                w.add(&scan.win[b.slot]);
             }
             let signal = v.signal(a.lineage.priority);
             let i = match find(&st.records, id, dev) {
                 Some(i) => i,
-                None if missed(signal) => find_or_add(&mut st.records, id, dev)?,
+                None if missed(signal) => find_or_add(&mut st.records, &a.cg, dev)?,
                 None => continue,
             };
             let r = &mut st.records[i];
@@ -603,9 +704,11 @@ impl IoQos {
             if r.dev != dev || r.throttle.is_none() || seen.contains(&r.id) {
                 continue;
             }
-            match Lineage::of(r.id, entries) {
-                Some(l) => Self::move_throttle(r, Some(v.signal(l.priority)), elapsed),
-                None => release(None, r),
+            if r.cg.online() {
+                let p = Lineage::of(&r.cg, live).priority;
+                Self::move_throttle(r, Some(v.signal(p)), elapsed);
+            } else {
+                release(r);
             }
         }
         Ok(())
@@ -615,36 +718,31 @@ impl IoQos {
     /// writes the result.
     fn move_throttle(r: &mut Record, signal: Option<Signal>, elapsed: u64) {
         let Some(mut t) = r.throttle else { return };
-        let cg = Cgroup::from_id(r.id);
         if signal.is_some() {
             r.throttled_ns += elapsed;
         }
         let keep = signal.map_or(true, |s| t.step(s));
         if !keep {
-            release(cg.as_ref(), r);
+            release(r);
             return;
         }
         r.throttle = Some(t);
-        let ok = cg.as_ref().is_some_and(|cg| apply(cg, r).is_ok());
-        if !ok {
+        if apply(r).is_err() {
             // No io.max to write (no io controller, the device or the
             // cgroup gone): give up on this one.
-            release(cg.as_ref(), r);
+            release(r);
         }
     }
 
     /// Gives the cgroups of effective priority 7 the idle IO class, and
     /// takes it back from the others.
-    fn classes(&self, st: &mut State, active: &[Active], entries: &[Entry]) -> Result {
+    fn classes(st: &mut State, active: &[Active], live: &[(Entry, Cgroup)]) -> Result {
         let idle = memqos::MAX_PRIORITY;
         for a in active.iter().filter(|a| !a.lineage.is_root()) {
             let id = a.lineage.id();
             if a.lineage.priority == idle && find(&st.records, id, 0).is_none() {
-                let Some(cg) = Cgroup::from_id(id) else {
-                    continue;
-                };
-                let mut r = Record::new(id, 0);
-                if set_idle_class(&cg, &mut r).is_ok() {
+                let mut r = Record::new(a.cg.clone(), 0);
+                if set_idle_class(&mut r).is_ok() {
                     st.records.push(r, GFP_KERNEL)?;
                 }
             }
@@ -654,10 +752,10 @@ impl IoQos {
             .iter_mut()
             .filter(|r| r.dev == 0 && r.class.is_some())
         {
-            let l = Lineage::of(r.id, entries);
-            if l.as_ref().map_or(true, |l| l.priority != idle) {
-                let cg = Cgroup::from_id(r.id);
-                restore_class(cg.as_ref(), r);
+            // A removed cgroup's class goes too: the write finds no file
+            // of that cgroup and changes nothing.
+            if !r.cg.online() || Lineage::of(&r.cg, live).priority != idle {
+                restore_class(r);
             }
         }
         Ok(())
@@ -665,11 +763,11 @@ impl IoQos {
 
     /// Forgets records of removed cgroups, and records with nothing left
     /// to put back or to show.
-    fn sweep(&self, st: &mut State) {
+    fn sweep(st: &mut State) {
         let mut i = 0;
         while i < st.records.len() {
             let r = &st.records[i];
-            let gone = Cgroup::from_id(r.id).is_none();
+            let gone = !r.cg.online();
             let empty = r.dev == 0 && r.class.is_none();
             if gone || empty {
                 vecutil::swap_remove(&mut st.records, i);
@@ -686,15 +784,16 @@ impl IoQos {
         targets: &iolat::Targets,
         w: &mut TextBuf<'_>,
     ) -> Result<fmt::Result> {
-        let st = self.state.lock();
         let table = self.table();
-        // Per device: the counts of the cgroup's subtree.
+        // Per device: the counts of the cgroup's subtree. The slots'
+        // cgroups are looked up without the controller's lock (and in the
+        // reader's cgroup namespace, where the cgroup's subtree is).
         let mut devs: KVec<(u32, Counts)> = KVec::new();
         for i in 0..NR_SLOTS {
             let Some((cg, dev)) = table.key(i) else {
                 continue;
             };
-            let mine = cg == id || Lineage::of(cg, &[]).is_some_and(|l| l.contains(id));
+            let mine = cg == id || Cgroup::from_id(cg).is_some_and(|c| c.within(id));
             if !mine {
                 continue;
             }
@@ -707,6 +806,7 @@ impl IoQos {
             };
             table.read(i, &mut devs[k].1);
         }
+        let st = self.state.lock();
         for r in st.records.iter().filter(|r| r.id == id && r.dev != 0) {
             if !devs.iter().any(|(d, _)| *d == r.dev) {
                 devs.push((r.dev, Counts::zero()), GFP_KERNEL)?;
@@ -724,6 +824,7 @@ impl IoQos {
                 share: r
                     .and_then(|r| r.throttle)
                     .map_or(iolat::FULL, |t| t.share()),
+                lost: self.lost.get(*dev),
             };
             if let Err(e) = line.format(w) {
                 return Ok(Err(e));
@@ -734,6 +835,6 @@ impl IoQos {
 
     /// Completions not counted for want of a slot.
     pub(crate) fn lost(&self) -> u64 {
-        self.lost.load(Ordering::Relaxed)
+        self.lost.total()
     }
 }

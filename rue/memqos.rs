@@ -55,6 +55,16 @@ pub(crate) fn async_marks(ratio: u32, factor: u32, high: u64, max: u64) -> Optio
     })
 }
 
+/// Whether `rue.memory.async_ratio` `ratio` and
+/// `rue.memory.async_distance_factor` `factor` make a usable pair: async
+/// reclaim off (ratio 0), or a low mark above 0, whatever the limit. A
+/// distance as large as the high mark would have every pass reclaim the
+/// cgroup's whole memory.
+pub(crate) fn async_pair_ok(ratio: u32, factor: u32) -> bool {
+    // high = ratio / 100 of the limit, distance = factor / 1_000_000 of it.
+    ratio == 0 || u64::from(ratio) * 10_000 > u64::from(factor)
+}
+
 /// How many bytes to reclaim from a cgroup using `usage` bytes: down to the
 /// low mark once usage is above the high mark, else nothing.
 pub(crate) fn async_reclaim_bytes(usage: u64, marks: Option<AsyncMarks>) -> u64 {
@@ -143,10 +153,8 @@ impl PrioReclaim {
     }
 }
 
-/// The `oom_score_adj` of processes the OOM killer never chooses, and the
-/// one priority OOM gives the processes of the cgroup it chooses.
+/// The `oom_score_adj` of processes the OOM killer never chooses.
 pub(crate) const OOM_SCORE_ADJ_MIN: i64 = -1000;
-pub(crate) const OOM_SCORE_ADJ_MAX: i64 = 1000;
 
 /// A cgroup with processes the OOM killer may kill, as priority OOM weighs
 /// it.
@@ -169,6 +177,32 @@ pub(crate) fn oom_victim(candidates: impl IntoIterator<Item = OomCandidate>) -> 
         .filter(|c| c.priority > 0)
         .max_by_key(|c| (c.priority, c.usage))
         .map(|c| c.id)
+}
+
+/// The OOM killer's badness of a process holding `pages` pages (RSS, swap
+/// entries, page tables) with `oom_score_adj` `adj`, of `total_pages` of
+/// memory: as `oom_badness()` computes it.
+pub(crate) fn oom_badness(pages: u64, adj: i64, total_pages: u64) -> i64 {
+    let pages = i64::try_from(pages).unwrap_or(i64::MAX);
+    let unit = i64::try_from(total_pages / 1000).unwrap_or(i64::MAX);
+    pages.saturating_add(adj.saturating_mul(unit))
+}
+
+/// Of `(key, pages, oom_score_adj)` of processes, the key of the one the
+/// OOM killer would choose: the largest badness (see [`oom_badness`]),
+/// the last of equals as the kernel's walk takes it.
+pub(crate) fn oom_process(
+    procs: impl IntoIterator<Item = (usize, u64, i64)>,
+    total_pages: u64,
+) -> Option<usize> {
+    let mut best: Option<(i64, usize)> = None;
+    for (key, pages, adj) in procs {
+        let b = oom_badness(pages, adj, total_pages);
+        if best.map_or(true, |(bb, _)| b >= bb) {
+            best = Some((b, key));
+        }
+    }
+    best.map(|(_, key)| key)
 }
 
 /// Writes a mark as `rue.memory.async_high`/`_low` show it: bytes, or
@@ -214,6 +248,26 @@ mod tests {
         // Huge limits do not overflow.
         let m = async_marks(100, 150_000, u64::MAX - 1, UNLIMITED).unwrap();
         assert_eq!(m.high, u64::MAX - 1);
+    }
+
+    #[test]
+    fn pairs_with_a_low_mark_of_zero_are_refused() {
+        assert!(async_pair_ok(0, MAX_DISTANCE_FACTOR));
+        assert!(async_pair_ok(50, DEFAULT_DISTANCE_FACTOR));
+        // 5% less 5%: nothing left.
+        assert!(!async_pair_ok(5, DEFAULT_DISTANCE_FACTOR));
+        assert!(async_pair_ok(6, DEFAULT_DISTANCE_FACTOR));
+        assert!(!async_pair_ok(1, 10_000));
+        assert!(async_pair_ok(1, 9_999));
+        assert!(!async_pair_ok(15, MAX_DISTANCE_FACTOR));
+        assert!(async_pair_ok(MAX_ASYNC_RATIO, MAX_DISTANCE_FACTOR));
+        // Every accepted pair leaves a low mark above 0 for a real limit.
+        for ratio in 1..=MAX_ASYNC_RATIO {
+            for factor in [1, 9_999, 10_000, 50_000, 149_999, MAX_DISTANCE_FACTOR] {
+                let m = async_marks(ratio, factor, 64 * M, UNLIMITED).unwrap();
+                assert_eq!(async_pair_ok(ratio, factor), m.low > 0, "{ratio} {factor}");
+            }
+        }
     }
 
     #[test]
@@ -298,6 +352,25 @@ mod tests {
         // Only priority 0: the kernel decides.
         assert_eq!(oom_victim([c(1, 0, 900), c(2, 0, 10)]), None);
         assert_eq!(oom_victim([]), None);
+    }
+
+    #[test]
+    fn oom_process_by_badness() {
+        // 1000 pages of 1,000,000: an adj of 1 is worth 1000 pages.
+        assert_eq!(oom_badness(500, 0, 1_000_000), 500);
+        assert_eq!(oom_badness(500, 1, 1_000_000), 1500);
+        assert_eq!(oom_badness(500, -1000, 1_000_000), 500 - 1_000_000);
+        assert_eq!(oom_process([], 1_000_000), None);
+        assert_eq!(
+            oom_process([(0, 100, 0), (1, 5000, 0), (2, 300, 0)], 1_000_000),
+            Some(1)
+        );
+        assert_eq!(
+            oom_process([(0, 100, 5), (1, 5000, 0), (2, 300, 0)], 1_000_000),
+            Some(0)
+        );
+        // Equals: the last.
+        assert_eq!(oom_process([(3, 10, 0), (4, 10, 0)], 1_000_000), Some(4));
     }
 
     #[test]

@@ -6,15 +6,16 @@
 //! rue's notifier on the kernel's OOM notifier chain runs in
 //! `out_of_memory()`, under `oom_lock`, before the kernel chooses its
 //! victim. When `memory_qos` and `use_priority_oom` are 1, it weighs every
-//! cgroup with killable processes ([`memqos::oom_victim`]) and raises the
-//! `oom_score_adj` of the processes of the chosen one to 1000. The kernel
-//! then goes on as usual: its badness ranks those processes above all
-//! others (and among themselves by their memory, as it always does), and
-//! its own OOM killer, with the OOM reaper and accounting, kills one. The
-//! worker puts the old values back a second later. The notifier chain and
-//! `oom_score_adj` are stable interfaces, so this keeps working where the
-//! OOM killer's internals change; the cost is that, for that second,
-//! `/proc/PID/oom_score_adj` of those processes reads 1000.
+//! cgroup with killable processes ([`memqos::oom_victim`]), picks in the
+//! chosen one the process the kernel's badness ranks first
+//! ([`memqos::oom_process`]) and puts on it the OOM killer's "origin" mark:
+//! the mark swapoff and KSM put on themselves, with which the OOM killer
+//! chooses that process before any other. The kernel then goes on as
+//! usual and its own OOM killer, with the OOM reaper and accounting, kills
+//! it (and every process sharing its memory). The mark is not inherited by
+//! children, not shown to users, and the worker takes it off a second later
+//! if the process is still there (the kernel may have resolved the OOM
+//! otherwise); no `oom_score_adj` is changed.
 //!
 //! The notifier must not allocate: its buffers are allocated at load, and
 //! it reads at most [`MAX_PROCESSES`] processes and [`MAX_CGROUPS`]
@@ -22,10 +23,9 @@
 
 use crate::cgroup::Cgroup;
 use crate::ffi;
-use crate::memqos::{self, OomCandidate, OOM_SCORE_ADJ_MAX, OOM_SCORE_ADJ_MIN};
+use crate::memqos::{self, OomCandidate, OOM_SCORE_ADJ_MIN};
 use crate::settings::Settings;
 use crate::PARAMS;
-use core::ffi::c_int;
 use core::sync::atomic::{AtomicPtr, AtomicU64, Ordering};
 use kernel::prelude::*;
 use kernel::sync::{new_mutex, Mutex};
@@ -35,8 +35,8 @@ pub(crate) const MAX_PROCESSES: usize = 16384;
 /// The most cgroups with killable processes it weighs.
 pub(crate) const MAX_CGROUPS: usize = 2048;
 /// Bytes of one process record of the glue.
-const RECORD: usize = 32;
-/// Worker passes (100 ms each while busy) before raised values go back.
+const RECORD: usize = ffi::PROC_FIELDS * 8;
+/// Worker passes (100 ms each while busy) before a mark comes off.
 const RESTORE_AFTER: u64 = 10;
 
 struct Inner {
@@ -44,10 +44,10 @@ struct Inner {
     procs: KVVec<u8>,
     /// Cgroups weighed in this call.
     candidates: KVVec<OomCandidate>,
-    /// Processes whose `oom_score_adj` was raised, with the old value.
-    raised: KVVec<(u64, i32)>,
-    /// The worker pass in which they were raised.
-    raised_at: u64,
+    /// The process rue marked (pid, start time), if any.
+    marked: Option<(u64, u64)>,
+    /// The worker pass in which it was marked.
+    marked_at: u64,
 }
 
 /// Priority OOM's state; the notifier is registered while it lives.
@@ -82,8 +82,8 @@ impl Oom {
         let inner = Inner {
             procs,
             candidates: KVVec::with_capacity(MAX_CGROUPS, GFP_KERNEL)?,
-            raised: KVVec::with_capacity(MAX_PROCESSES, GFP_KERNEL)?,
-            raised_at: 0,
+            marked: None,
+            marked_at: 0,
         };
         Ok(try_pin_init!(Self {
             inner <- new_mutex!(inner),
@@ -112,14 +112,16 @@ impl Oom {
         unsafe { &*self.settings }
     }
 
-    /// The effective priority and usage of cgroup `id`.
-    fn weigh(&self, id: u64) -> OomCandidate {
+    /// The effective priority and usage of cgroup `id`, of which `pid` is
+    /// a process; found through the process, in any cgroup namespace.
+    fn weigh(&self, pid: u64, id: u64) -> OomCandidate {
         let mut c = OomCandidate {
             id,
             priority: 0,
             usage: 0,
         };
-        if let Some(cg) = Cgroup::from_id(id) {
+        // Moved meanwhile: weighed as priority 0, never chosen.
+        if let Some(cg) = Cgroup::of_process(pid).filter(|cg| cg.id() == id) {
             let s = self.settings();
             cg.for_each_ancestor_id(|a| {
                 c.priority = memqos::effective_priority([c.priority, s.get(a).priority])
@@ -129,13 +131,20 @@ impl Oom {
         c
     }
 
-    /// The notifier's work: choose and mark the victim cgroup.
+    /// The notifier's work: choose the victim cgroup and mark the process
+    /// the kernel is to kill there.
     fn on_oom(&self) {
+        let mut inner = self.inner.lock();
+        let inner = &mut *inner;
+        // A mark of an earlier OOM the kernel resolved otherwise.
+        let earlier = inner.marked.take();
+        if let Some((pid, start)) = earlier {
+            // SAFETY: no pointer; unmarks only that very process.
+            unsafe { ffi::rue_glue_set_oom_origin(pid, start, false) };
+        }
         if PARAMS.get("memory_qos") == 0 || PARAMS.get("use_priority_oom") == 0 {
             return;
         }
-        let mut inner = self.inner.lock();
-        let inner = &mut *inner;
         // SAFETY: `procs` is writable for its length.
         let need =
             unsafe { ffi::rue_glue_processes(inner.procs.as_mut_ptr().cast(), inner.procs.len()) };
@@ -156,77 +165,84 @@ impl Oom {
         {
             return;
         }
+        // (pid, cgroup id, oom_score_adj, pages, start time) of the
+        // processes the OOM killer may choose.
         let killable = |r: &[u8]| {
-            let (pid, id, adj, flags) = (field(r, 0), field(r, 1), field(r, 2) as i64, field(r, 3));
-            let skip = ffi::PROC_KTHREAD | ffi::PROC_INIT | ffi::PROC_NO_MM;
-            (flags & skip == 0 && adj != OOM_SCORE_ADJ_MIN).then_some((pid, id))
+            let (adj, flags) = (field(r, 2) as i64, field(r, 3));
+            let skip = ffi::PROC_KTHREAD | ffi::PROC_INIT | ffi::PROC_NO_MM | ffi::PROC_OOM_SKIP;
+            (flags & skip == 0 && adj != OOM_SCORE_ADJ_MIN)
+                .then(|| (field(r, 0), field(r, 1), adj, field(r, 4), field(r, 5)))
         };
         // SAFETY: emptying a vector of `Copy` elements.
         unsafe { inner.candidates.set_len(0) };
-        for (_, id) in records.chunks_exact(RECORD).filter_map(killable) {
+        for (pid, id, ..) in records.chunks_exact(RECORD).filter_map(killable) {
             if inner.candidates.iter().any(|c| c.id == id)
                 || inner.candidates.len() == inner.candidates.capacity()
             {
                 continue;
             }
             // Within the capacity: no allocation.
-            let _ = inner.candidates.push(self.weigh(id), GFP_ATOMIC);
+            let _ = inner.candidates.push(self.weigh(pid, id), GFP_ATOMIC);
         }
         let Some(victim) = memqos::oom_victim(inner.candidates.iter().copied()) else {
             return;
         };
-        let mut raised = 0;
-        for (pid, id) in records.chunks_exact(RECORD).filter_map(killable) {
-            if id != victim || inner.raised.len() == inner.raised.capacity() {
-                continue;
-            }
-            let mut old: c_int = 0;
-            // SAFETY: `old` is writable.
-            let ret =
-                unsafe { ffi::rue_glue_set_oom_adj(pid, OOM_SCORE_ADJ_MAX as c_int, &mut old) };
-            // Raised by an OOM a moment ago: its first old value stays.
-            if ret == 0 && !inner.raised.iter().any(|(p, _)| *p == pid) {
-                let _ = inner.raised.push((pid, old), GFP_ATOMIC);
-                raised += 1;
-            }
+        let (mut free, mut total) = (0, 0);
+        // SAFETY: both pointers are valid for a write.
+        unsafe { ffi::rue_glue_memory(&mut free, &mut total) };
+        let page = kernel::page::PAGE_SIZE as u64;
+        let procs = records
+            .chunks_exact(RECORD)
+            .enumerate()
+            .filter_map(|(i, r)| killable(r).map(|k| (i, k)))
+            .filter(|(_, k)| k.1 == victim)
+            .map(|(i, k)| (i, k.3, k.2));
+        let Some(i) = memqos::oom_process(procs, total / page) else {
+            return;
+        };
+        let r = &records[i * RECORD..(i + 1) * RECORD];
+        let (pid, start) = (field(r, 0), field(r, 5));
+        // SAFETY: no pointer; marks only that very process.
+        let had = unsafe { ffi::rue_glue_set_oom_origin(pid, start, true) };
+        if had < 0 {
+            return;
         }
-        inner.raised_at = self.passes.load(Ordering::Relaxed);
-        // The same OOM again while its victim exits: already counted.
-        if raised == 0 {
+        // A mark of its own (swapoff, KSM) stays; so does the choice.
+        if had == 0 {
+            inner.marked = Some((pid, start));
+            inner.marked_at = self.passes.load(Ordering::Relaxed);
+        }
+        // The same OOM again (the kernel resolved the last one otherwise):
+        // already counted.
+        if earlier == Some((pid, start)) {
             return;
         }
         // Count it in the cgroup, or the ancestor whose priority it has.
-        if let Some(cg) = Cgroup::from_id(victim) {
+        if let Some(cg) = Cgroup::of_process(pid).filter(|cg| cg.id() == victim) {
             let s = self.settings();
             let mut counted = false;
             cg.for_each_ancestor_id(|a| {
                 counted = counted || s.update_existing(a, |e| e.prio_oom += 1)
             });
         }
-        pr_info!("priority OOM: victim chosen in cgroup {}\n", victim);
+        pr_info!(
+            "priority OOM: victim chosen in cgroup {} (process {})\n",
+            victim,
+            pid
+        );
     }
 
-    /// A worker pass: puts back the values raised a while ago.
+    /// A worker pass: takes off the mark put a while ago (`now`: at once).
     pub(crate) fn restore(&self, now: bool) {
         let pass = self.passes.fetch_add(1, Ordering::Relaxed) + 1;
         let mut inner = self.inner.lock();
-        if inner.raised.is_empty() || !(now || pass >= inner.raised_at + RESTORE_AFTER) {
+        if !(now || pass >= inner.marked_at + RESTORE_AFTER) {
             return;
         }
-        for (pid, old) in inner.raised.iter() {
-            let mut cur: c_int = 0;
-            // SAFETY: `cur` is writable. Puts `old` back, then checks that
-            // nobody changed the value meanwhile; if so, keeps theirs.
-            unsafe {
-                if ffi::rue_glue_set_oom_adj(*pid, *old, &mut cur) == 0
-                    && i64::from(cur) != OOM_SCORE_ADJ_MAX
-                {
-                    ffi::rue_glue_set_oom_adj(*pid, cur, &mut cur);
-                }
-            }
+        if let Some((pid, start)) = inner.marked.take() {
+            // SAFETY: no pointer; unmarks only that very process.
+            unsafe { ffi::rue_glue_set_oom_origin(pid, start, false) };
         }
-        // SAFETY: emptying a vector of `Copy` elements.
-        unsafe { inner.raised.set_len(0) };
     }
 }
 

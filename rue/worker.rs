@@ -35,20 +35,36 @@ static SETTINGS: AtomicPtr<Settings> = AtomicPtr::new(core::ptr::null_mut());
 /// runs twice at once, uses it).
 static PRIO_PLAN: AtomicU32 = AtomicU32::new(PrioReclaim::new().to_bits());
 
+/// The most one write to `memory.reclaim` asks for: the write holds the
+/// file, and so an `rmdir` of the cgroup, until the kernel has reclaimed
+/// it all.
+const MAX_RECLAIM_WRITE: u64 = 16 << 20;
+
 /// Asks the kernel to reclaim `bytes` from `cg` (whose usage was `usage`)
-/// through its `memory.reclaim`; returns how much it took.
+/// through its `memory.reclaim`, at most [`MAX_RECLAIM_WRITE`] per write;
+/// returns how much it took.
 fn reclaim(cg: &Cgroup, usage: u64, bytes: u64) -> Result<u64> {
-    let mut text = [0u8; 24];
-    let mut w = TextBuf::new(&mut text);
-    write!(w, "{bytes}").map_err(|_| EINVAL)?;
-    let n = w.len();
-    match cg.write_file(c"memory.reclaim", &text[..n]) {
-        // The kernel counts what it reclaimed: at least `bytes`. (The usage
-        // would not tell while the cgroup's tasks charge more meanwhile.)
-        Ok(()) => Ok(bytes),
-        // EAGAIN: it found less to reclaim; the usage tells what it did.
-        Err(_) => Ok(usage.saturating_sub(cg.memory()?.usage)),
+    let mut done = 0;
+    while done < bytes {
+        let ask = (bytes - done).min(MAX_RECLAIM_WRITE);
+        let mut text = [0u8; 24];
+        let mut w = TextBuf::new(&mut text);
+        write!(w, "{ask}").map_err(|_| EINVAL)?;
+        let n = w.len();
+        match cg.write_file(c"memory.reclaim", &text[..n]) {
+            // The kernel counts what it reclaimed: at least `ask`. (The
+            // usage would not tell while the cgroup's tasks charge more
+            // meanwhile.)
+            Ok(()) => done += ask,
+            // EAGAIN: it found less to reclaim; the usage tells what it
+            // did. ENOENT: the cgroup is gone.
+            Err(_) => {
+                let now = cg.memory().map_or(usage, |m| m.usage);
+                return Ok(done.max(usage.saturating_sub(now)));
+            }
+        }
     }
+    Ok(done)
 }
 
 /// Priority reclaim: under the reserve, reclaims what is missing from the
@@ -124,8 +140,7 @@ fn pass(s: &Settings) -> Result<bool> {
     if qos {
         prio_pass(s, &live)?;
     }
-    drop(live);
-    Ok(s.io.pass(&entries)? || busy)
+    Ok(s.io.pass(&live)? || busy)
 }
 
 /// One worker step; returns when to run again, in ms.

@@ -11,7 +11,8 @@
 setup_rue
 rue_pair io
 
-insmod $MODDIR/null_blk.ko nr_devices=1 gb=1 irqmode=2 completion_nsec=500000 \
+# nullb1..nullb8 only take targets.
+insmod $MODDIR/null_blk.ko nr_devices=9 gb=1 irqmode=2 completion_nsec=500000 \
 	mbps=40 no_sched=1 || fail "null_blk"
 DEV=$(cat /sys/block/nullb0/dev)
 T=$S/io/hi/rue.io.latency_target_us
@@ -23,11 +24,12 @@ write_expect_err $T "default" "Invalid argument"
 write_expect_err $T "default 10000001" "Numerical result out of range"
 write_expect_err $T "0:0 100" "Invalid argument"
 write_expect_err $T "8:0 100 7" "Invalid argument"
-for i in 1 2 3 4 5 6 7 8; do echo "250:$i 100" > $T || fail "target $i"; done
-write_expect_err $T "250:9 100" "No space left on device"
-printf 'default 5\n250:1 x\n' > $T 2>/dev/null && fail "half-bad write accepted"
-expect_eq "targets after bad writes" "$(head -2 $T)" "$(printf 'default 0\n250:1 100')"
-for i in 1 2 3 4 5 6 7 8; do echo "250:$i 0" > $T; done
+nb() { cat /sys/block/nullb$1/dev; }
+for i in 1 2 3 4 5 6 7 8; do echo "$(nb $i) 100" > $T || fail "target $i"; done
+write_expect_err $T "$DEV 100" "No space left on device"
+printf 'default 5\n%s x\n' "$(nb 1)" > $T 2>/dev/null && fail "half-bad write accepted"
+expect_eq "targets after bad writes" "$(head -2 $T)" "$(printf 'default 0\n%s 100' "$(nb 1)")"
+for i in 1 2 3 4 5 6 7 8; do echo "$(nb $i) 0" > $T; done
 expect_eq "targets removed" "$(cat $T)" "default 0"
 
 # A limit of the user's own, above the device's speed, and the class.
