@@ -77,6 +77,12 @@ expect_eq "priority after a page of zeros" "$(cat $S/w/a/rue.priority)" 0
 echo 3 > $S/w/a/rue.priority
 expect_eq "a page and a byte" "$(writes $S/w/a/rue.priority +4097)" "Argument list too long"
 expect_eq "priority after a long write" "$(cat $S/w/a/rue.priority)" 3
+# A value split across two writes: the first part is a value of its own,
+# the rest is refused (it would be read as another value).
+writes $S/w/a/rue.priority =1 =0 > /tmp/split.out
+expect_eq "a value split across two writes" "$(tr '\n' ' ' < /tmp/split.out)" "1 Invalid argument "
+expect_eq "priority after a split value" "$(cat $S/w/a/rue.priority)" 1
+echo 3 > $S/w/a/rue.priority
 expect_eq "long target write" "$(writes $T +5000)" "Argument list too long"
 expect_eq "empty target write" "$(writes $T =)" 0
 expect_eq "targets after empty and long writes" "$(cat $T)" "default 0"

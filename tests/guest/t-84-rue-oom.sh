@@ -4,6 +4,7 @@
 # empty, never in 0. With use_priority_oom=0 the kernel's own choice (the
 # largest process) stands. Steering the kill leaves no oom_score_adj
 # behind, not even in processes forked while it happens.
+# timeout: 300
 . /tests/lib.sh
 
 # The test and its shells are never chosen; the hogs reset themselves to 0.
