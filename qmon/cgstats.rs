@@ -11,8 +11,8 @@
 //! links that change under the table's mutex. When a cgroup is removed,
 //! its counts move into its nearest live ancestor (once no probe can touch
 //! them any more), so that they stay in every ancestor's numbers. The one thing probes do at every level is
-//! raise the peak latency that `sli.max` shows (the largest since the last
-//! read of that cgroup's file): each CPU's histograms link to the parent's
+//! raise the peak latency that `sli.max` shows (the largest since that
+//! cgroup's maxima were last reset): each CPU's histograms link to the parent's
 //! for the same CPU. The thresholds are only looked at while some cgroup has
 //! one set for the series.
 //!
@@ -276,13 +276,22 @@ impl CgStats {
         false
     }
 
-    /// The largest latency of `series` since the last call, over CPUs.
-    pub(crate) fn take_peak(&self, series: Series) -> u64 {
+    /// The largest latency of `series` since the last reset, over CPUs.
+    pub(crate) fn peak(&self, series: Series) -> u64 {
         self.cpus
             .iter()
-            .map(|c| c.hist[series as usize].take_peak())
+            .map(|c| c.hist[series as usize].peak())
             .max()
             .unwrap_or(0)
+    }
+
+    /// Restarts the largest latencies of every series, on every CPU.
+    pub(crate) fn reset_peaks(&self) {
+        for c in self.cpus.iter() {
+            for h in c.hist.iter() {
+                h.reset_peak();
+            }
+        }
     }
 }
 

@@ -21,7 +21,7 @@ enum Kind {
     Ms(Group),
     /// Every series as a microsecond histogram.
     Hist,
-    /// Every series' maximum since the last read.
+    /// Every series' maximum since the last reset; written to reset.
     Max,
     /// Thresholds and counts, read and written.
     Control,
@@ -36,7 +36,7 @@ const FILES: [(&CStr, Kind, u16); 8] = [
     (c"sli.memory", Kind::Ms(Group::Memory), 0o444),
     (c"sli.io", Kind::Ms(Group::Io), 0o444),
     (c"sli.hist", Kind::Hist, 0o444),
-    (c"sli.max", Kind::Max, 0o444),
+    (c"sli.max", Kind::Max, 0o644),
     (c"sli.control", Kind::Control, 0o644),
     (c"sli.monitor", Kind::Monitor, 0o444),
     (c"sli.events", Kind::Events, 0o444),
@@ -89,7 +89,7 @@ fn render(w: &mut TextBuf<'_>, kind: Kind, s: &Locked<'_>, m: &Monitor) -> fmt::
         }
         Kind::Max => {
             for series in Series::ALL {
-                hist::format_max(w, series, s.take_peak(series))?;
+                hist::format_max(w, series, s.peak(series))?;
             }
         }
         Kind::Control => {
@@ -129,12 +129,18 @@ impl CgroupFiles for Monitor {
         self.table.with(cg.id, |s| render(out, kind, s, self))
     }
 
-    /// `sli.control`: settings, one per line, all or none.
+    /// `sli.control`: settings, one per line, all or none; `sli.max`:
+    /// `reset`.
     fn write(&self, index: usize, cg: CallCgroup, input: &[u8]) -> Result {
-        if !matches!(FILES.get(index), Some((_, Kind::Control, _))) {
+        let kind = FILES.get(index).ok_or(EACCES)?.1;
+        let text = core::str::from_utf8(input).map_err(|_| EINVAL)?;
+        if matches!(kind, Kind::Max) {
+            hist::parse_max_write(text).map_err(|_| EINVAL)?;
+            return self.table.with(cg.id, |s| s.reset_peaks());
+        }
+        if !matches!(kind, Kind::Control) {
             return Err(EACCES);
         }
-        let text = core::str::from_utf8(input).map_err(|_| EINVAL)?;
         self.table.with(cg.id, |s| {
             let armed = self.table.armed_counts();
             hist::parse_controls(text, |c| s.set_control(&c, armed)).map_err(|e| match e {
