@@ -5,12 +5,12 @@
 
 use crate::cgroupfs_files::{CallCgroup, CgroupFiles, FileSet, FileSpec};
 use crate::cgstats::Locked;
-use crate::events;
+use crate::events::{self, Viewer};
 use crate::ffi;
 use crate::hist::{self, ControlError, Group, Series};
 use crate::probes::Monitor;
 use crate::textbuf::TextBuf;
-use core::ffi::{c_ulong, CStr};
+use core::ffi::{c_uint, c_ulong, CStr};
 use core::fmt::{self, Write};
 use kernel::prelude::*;
 
@@ -66,6 +66,42 @@ fn write_path(w: &mut dyn fmt::Write, id: u64) -> fmt::Result {
     }
 }
 
+/// The calling reader, as [`events::Event::seen_by`] needs it, and the
+/// level of its PID namespace.
+fn viewer() -> (Viewer, c_uint) {
+    let (mut cgns_root, mut uid, mut level) = (0u64, 0, 0);
+    // SAFETY: the three are writable.
+    let caps = unsafe { ffi::qmon_glue_reader(&mut cgns_root, &mut uid, &mut level) };
+    let viewer = Viewer {
+        cgns_root,
+        // Kernel stacks only for readers who may see kernel addresses
+        // elsewhere (/proc/PID/stack needs the same).
+        stacks: caps & ffi::READER_ADMIN != 0,
+        all_tasks: caps & ffi::READER_PTRACE != 0,
+        uid,
+    };
+    (viewer, level)
+}
+
+/// The pid, in the reader's PID namespace (at `level`), of the task that
+/// had pid `pid` in the initial one and the `struct pid` at `pid_ref`; 0
+/// when it is not in that namespace or is gone.
+fn pid_in_ns(pid: u32, pid_ref: u64, level: c_uint) -> u32 {
+    if level == 0 {
+        // The initial namespace numbers every task, also those gone.
+        return pid;
+    }
+    let mut vnr = 0;
+    // SAFETY: `vnr` is writable.
+    let found = unsafe { ffi::qmon_glue_find_pid(pid, &mut vnr) };
+    // The same `struct pid` still holds the number: the same task.
+    if found as u64 == pid_ref {
+        vnr
+    } else {
+        0
+    }
+}
+
 /// Writes a kernel text address as `symbol+offset/size`.
 fn write_symbol(w: &mut dyn fmt::Write, addr: u64) -> fmt::Result {
     let mut buf = [0u8; 128];
@@ -104,19 +140,17 @@ fn render(w: &mut TextBuf<'_>, kind: Kind, s: &Locked<'_>, m: &Monitor) -> fmt::
         }
         Kind::Events => {
             let id = s.id();
-            // Kernel stacks only for readers who may see kernel addresses
-            // elsewhere (/proc/PID/stack needs the same).
-            // SAFETY: no preconditions.
-            let stacks = unsafe { ffi::qmon_glue_capable_sys_admin() };
+            let (viewer, pidns_level) = viewer();
             m.events().for_each(|e| {
                 if !e.within(id) {
                     return Ok(());
                 }
-                let mut e = *e;
-                if !stacks {
-                    e.nr_stack = 0;
+                match e.seen_by(&viewer, &mut |pid, pid_ref| {
+                    pid_in_ns(pid, pid_ref, pidns_level)
+                }) {
+                    Some(e) => events::format_event(w, &e, &mut write_path, &mut write_symbol),
+                    None => Ok(()),
                 }
-                events::format_event(w, &e, &mut write_path, &mut write_symbol)
             })?;
         }
     }

@@ -229,9 +229,13 @@ impl Monitor {
             e.nr_ids = s.chain(&mut e.ids);
             if task != 0 {
                 let t = task as *mut c_void;
+                let mut pid_ref: core::ffi::c_ulong = 0;
                 // SAFETY: `t` is valid (the caller's guarantee); `comm` has
-                // the 16 bytes the glue writes.
-                e.pid = unsafe { ffi::qmon_glue_task(t, e.comm.as_mut_ptr().cast()) };
+                // the 16 bytes the glue writes; the other two are writable.
+                e.pid = unsafe {
+                    ffi::qmon_glue_task(t, e.comm.as_mut_ptr().cast(), &mut pid_ref, &mut e.uid)
+                };
+                e.pid_ref = pid_ref as u64;
                 // SAFETY: as above; `stack` holds STACK_DEPTH entries.
                 let n = unsafe {
                     ffi::qmon_glue_stack(t, e.stack.as_mut_ptr().cast(), STACK_DEPTH as c_uint)
