@@ -91,9 +91,46 @@ pub(crate) struct Crossing {
     pub(crate) notify: bool,
 }
 
+/// While it lives, the task's `__GFP_ACCOUNT` allocations are charged to
+/// the memory cgroup that counts for one cgroup: memory a cgroup's
+/// existence makes qmon allocate is the cgroup's, as the kernel charges
+/// a cgroup's own structures to the cgroups that create them.
+///
+/// # Invariants
+///
+/// `token` and `old` come from a `qmon_glue_charge_begin()` that
+/// succeeded on this task, not ended yet.
+struct Charge {
+    token: *mut c_void,
+    old: *mut c_void,
+}
+
+impl Charge {
+    /// Starts charging the memory cgroup of cgroup `id`; `None` when the
+    /// cgroup is gone or not visible to this task.
+    fn to(id: u64) -> Option<Self> {
+        let (mut token, mut old) = (ptr::null_mut(), ptr::null_mut());
+        // SAFETY: both are writable.
+        let r = unsafe { ffi::qmon_glue_charge_begin(id, &mut token, &mut old) };
+        // INVARIANT: begun, if it returned 0.
+        (r == 0).then_some(Self { token, old })
+    }
+}
+
+impl Drop for Charge {
+    fn drop(&mut self) {
+        // SAFETY: by the type invariant; dropped on the task that began it
+        // (a `Charge` is not `Send`: it holds raw pointers).
+        unsafe { ffi::qmon_glue_charge_end(self.token, self.old) };
+    }
+}
+
 impl CgStats {
+    /// A new entry, its memory charged (`__GFP_ACCOUNT`) to the memory
+    /// cgroup the caller set up with [`Charge`].
     fn new(id: u64, parent: *const CgStats, nr_cpus: usize, seen: u64) -> Result<KBox<Self>> {
-        let mut cpus: KVVec<CpuStats> = KVVec::with_capacity(nr_cpus, GFP_KERNEL | __GFP_ZERO)?;
+        let mut cpus: KVVec<CpuStats> =
+            KVVec::with_capacity(nr_cpus, GFP_KERNEL_ACCOUNT | __GFP_ZERO)?;
         // SAFETY: the capacity is `nr_cpus`, allocated zeroed, and all-zero
         // bytes are a valid `CpuStats` (atomics at zero: empty histograms,
         // null parent).
@@ -125,7 +162,7 @@ impl CgStats {
                 over: [const { AtomicU64::new(0) }; NR_SERIES],
                 notify: AtomicBool::new(false),
             },
-            GFP_KERNEL,
+            GFP_KERNEL_ACCOUNT,
         )?)
     }
 
@@ -654,6 +691,12 @@ impl Table {
                     None => continue,
                 }
             };
+            // Charged to the cgroup; one gone or not visible here (an
+            // update made for a reader in a cgroup namespace) waits for
+            // the next update.
+            let Some(_charge) = Charge::to(id) else {
+                continue;
+            };
             let Ok(entry) = CgStats::new(id, parent, self.nr_cpus, gen) else {
                 // Counted in the nearest ancestor until the next update.
                 continue;
@@ -742,7 +785,9 @@ impl Table {
             };
             let mut g = target.gone.load(Ordering::Relaxed);
             if g.is_null() {
-                let Ok(b) = KBox::new([Snapshot::default(); NR_SERIES], GFP_KERNEL) else {
+                // Charged to the cgroup that keeps the counts.
+                let _charge = Charge::to(target.id);
+                let Ok(b) = KBox::new([Snapshot::default(); NR_SERIES], GFP_KERNEL_ACCOUNT) else {
                     // Without memory the removed cgroup's counts are lost
                     // from its ancestors' numbers.
                     continue;

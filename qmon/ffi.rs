@@ -28,6 +28,12 @@ extern "C" {
     pub(crate) fn qmon_glue_stack(task: *mut c_void, store: *mut c_ulong, size: c_uint) -> c_uint;
     pub(crate) fn qmon_glue_symbol(addr: c_ulong, buf: *mut c_char, len: usize) -> c_int;
     pub(crate) fn qmon_glue_cgroup_path(id: u64, buf: *mut c_char, len: usize) -> c_int;
+    pub(crate) fn qmon_glue_charge_begin(
+        id: u64,
+        token: *mut *mut c_void,
+        old: *mut *mut c_void,
+    ) -> c_int;
+    pub(crate) fn qmon_glue_charge_end(token: *mut c_void, old: *mut c_void);
     pub(crate) fn qmon_glue_kick();
     pub(crate) fn qmon_glue_cancel_notify();
     pub(crate) fn qmon_glue_cgroup_parent(cgrp: *mut c_void) -> *mut c_void;

@@ -15,6 +15,7 @@
 #include <linux/cred.h>
 #include <linux/irq_work.h>
 #include <linux/kprobes.h>
+#include <linux/memcontrol.h>
 #include <linux/module.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
@@ -22,6 +23,7 @@
 #include <linux/pid.h>
 #include <linux/pid_namespace.h>
 #include <linux/sched/clock.h>
+#include <linux/sched/mm.h>
 #include <linux/stacktrace.h>
 #include <linux/string.h>
 #include <linux/timekeeping.h>
@@ -138,6 +140,33 @@ int qmon_glue_cgroup_path(u64 id, char *buf, size_t len)
 	ret = kernfs_path_from_node(cgrp->kn, root->kn, buf, len);
 	cgroup_put(cgrp);
 	return ret;
+}
+
+int qmon_glue_charge_begin(u64 id, void **token, void **old)
+{
+	struct cgroup *cgrp = cgroup_get_from_id(id);
+	struct cgroup_subsys_state *css = NULL;
+
+	if (IS_ERR(cgrp))
+		return PTR_ERR(cgrp);
+#ifdef CONFIG_MEMCG
+	css = cgroup_get_e_css(cgrp, &memory_cgrp_subsys);
+	if (css)
+		*old = set_active_memcg(mem_cgroup_from_css(css));
+#endif
+	cgroup_put(cgrp);
+	*token = css;
+	return 0;
+}
+
+void qmon_glue_charge_end(void *token, void *old)
+{
+#ifdef CONFIG_MEMCG
+	if (token) {
+		set_active_memcg(old);
+		css_put(token);
+	}
+#endif
 }
 
 /* Notifications: probes kick an irq_work, which queues the work item. */

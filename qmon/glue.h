@@ -50,6 +50,15 @@ int qmon_glue_symbol(unsigned long addr, char *buf, size_t len);
  * lock. */
 int qmon_glue_cgroup_path(u64 id, char *buf, size_t len);
 /*
+ * Makes the caller's __GFP_ACCOUNT allocations charge the memory cgroup
+ * that counts for the cgroup with id @id (its own, or its nearest
+ * ancestor's), until qmon_glue_charge_end(*@token, *@old); @token is NULL
+ * on a kernel without the memory controller. -ENOENT (nothing to end)
+ * when the cgroup is gone or outside the caller's cgroup namespace.
+ */
+int qmon_glue_charge_begin(u64 id, void **token, void **old);
+void qmon_glue_charge_end(void *token, void *old);
+/*
  * From any context, including the scheduler's: calls qmon_rs_notify()
  * soon from process context (through an irq_work and a work item).
  */
