@@ -13,6 +13,8 @@ extern "C" {
     pub(crate) fn qmon_glue_rcu_start() -> c_ulong;
     pub(crate) fn qmon_glue_rcu_done(cookie: c_ulong) -> bool;
     pub(crate) fn qmon_glue_ktime() -> u64;
+    pub(crate) fn qmon_glue_current() -> c_ulong;
+    pub(crate) fn qmon_glue_cond_resched();
     pub(crate) fn qmon_glue_task(
         task: *mut c_void,
         comm: *mut c_char,

@@ -64,6 +64,16 @@ u64 qmon_glue_ktime(void)
 	return ktime_get_ns();
 }
 
+unsigned long qmon_glue_current(void)
+{
+	return (unsigned long)current;
+}
+
+void qmon_glue_cond_resched(void)
+{
+	cond_resched();
+}
+
 unsigned int qmon_glue_task(void *task, char *comm, unsigned long *pid_ref,
 			    unsigned int *uid)
 {

@@ -22,6 +22,10 @@ bool qmon_glue_rcu_done(unsigned long cookie);
 
 /* ktime_get_ns(): CLOCK_MONOTONIC, for event times. */
 u64 qmon_glue_ktime(void);
+/* The calling task's address, as an identity. */
+unsigned long qmon_glue_current(void);
+/* cond_resched(): process context, no spinlock held. */
+void qmon_glue_cond_resched(void);
 /* Copies @task's comm into @comm[16], the address of its struct pid into
  * @pid_ref (an identity, for qmon_glue_find_pid()) and its effective uid
  * into @uid; returns its pid in the initial PID namespace. Probe context. */

@@ -39,7 +39,7 @@
 use crate::cgstats::{CgStats, Crossing, EntryCache, Table};
 use crate::events::{self, Event, Ring, STACK_DEPTH};
 use crate::ffi;
-use crate::files::Files;
+use crate::files::{Files, KeptTexts};
 use crate::hist::{sleep_series, Series};
 use crate::stamps::{Slot, Stamps};
 use core::ffi::{c_uint, c_void};
@@ -95,6 +95,8 @@ pub(crate) struct Monitor {
     /// qmon's registered files, for notifying `sli.monitor` pollers; null
     /// while there are none.
     files: AtomicPtr<Files>,
+    /// Texts rendered for a buffer too small, for the next call.
+    pub(crate) kept: KeptTexts,
 }
 
 impl Monitor {
@@ -124,6 +126,7 @@ impl Monitor {
             events,
             events_head: AtomicU64::new(0),
             files: AtomicPtr::new(core::ptr::null_mut()),
+            kept: KeptTexts::new(),
         }))
     }
 

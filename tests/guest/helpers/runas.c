@@ -3,9 +3,10 @@
  * runas: run a command as another user, optionally in a new PID namespace
  * (busybox has no su without a user database).
  *
- * Usage: runas [-p] UID COMMAND [ARG...]
+ * Usage: runas [-p] [-c CPU] UID COMMAND [ARG...]
  *   -p  in a new PID namespace: the command is its first task, and runas
  *       waits for it and exits with its status
+ *   -c  on CPU only
  * The command runs with user and group id UID, no supplementary groups and
  * no capabilities.
  */
@@ -21,6 +22,7 @@
 int main(int argc, char **argv)
 {
 	int newpid = 0, i = 1, status;
+	cpu_set_t cpus;
 	uid_t uid;
 	pid_t child;
 
@@ -28,8 +30,17 @@ int main(int argc, char **argv)
 		newpid = 1;
 		i++;
 	}
+	if (i + 1 < argc && !strcmp(argv[i], "-c")) {
+		CPU_ZERO(&cpus);
+		CPU_SET(atoi(argv[i + 1]), &cpus);
+		if (sched_setaffinity(0, sizeof(cpus), &cpus)) {
+			perror("runas: sched_setaffinity");
+			return 1;
+		}
+		i += 2;
+	}
 	if (argc - i < 2) {
-		fprintf(stderr, "usage: runas [-p] UID COMMAND [ARG...]\n");
+		fprintf(stderr, "usage: runas [-p] [-c CPU] UID COMMAND [ARG...]\n");
 		return 2;
 	}
 	uid = strtoul(argv[i++], NULL, 10);
