@@ -6,13 +6,14 @@
 //! per series. An event is counted on the CPU that sees it, in the cgroup of
 //! the task (or request) only: probes do the least work, however deep the
 //! cgroup. A read sums the cgroup's histograms and its descendants' over
-//! CPUs ([`Locked::snapshot`]), so that a cgroup's numbers include its
-//! descendants'; it walks the subtree only, through child and sibling
-//! links that change under the table's mutex. When a cgroup is removed,
+//! CPUs ([`Table::sum_subtree`]), so that a cgroup's numbers include its
+//! descendants'; it lists the subtree's entries through child and sibling
+//! links that change under the table's mutex, pins them, and sums them
+//! after releasing it (a pinned entry is not freed). When a cgroup is removed,
 //! its counts move into its nearest live ancestor (once no probe can touch
 //! them any more), so that they stay in every ancestor's numbers. The one thing probes do at every level is
-//! raise the peak latency that `sli.max` shows (the largest since the last
-//! read of that cgroup's file): each CPU's histograms link to the parent's
+//! raise the peak latency that `sli.max` shows (the largest since that
+//! cgroup's maxima were last reset): each CPU's histograms link to the parent's
 //! for the same CPU. The thresholds are only looked at while some cgroup has
 //! one set for the series.
 //!
@@ -27,7 +28,7 @@ use crate::ffi;
 use crate::hist::{Control, CpuHist, Series, Snapshot, NR_SERIES};
 use core::ffi::{c_ulong, c_void};
 use core::ptr;
-use core::sync::atomic::{AtomicBool, AtomicPtr, AtomicU64, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicPtr, AtomicU64, AtomicUsize, Ordering};
 use kernel::prelude::*;
 use kernel::sync::{new_mutex, Mutex};
 
@@ -53,7 +54,8 @@ pub(crate) struct CpuStats {
 ///
 /// `parent` is null for the root cgroup's entry and otherwise points to the
 /// entry of the cgroup's parent, which is freed only after this one.
-/// `cpus` has one element per possible CPU id.
+/// `cpus` has one element per possible CPU id. The entry is not freed
+/// while `pins` is not zero.
 pub(crate) struct CgStats {
     id: u64,
     parent: *const CgStats,
@@ -80,6 +82,10 @@ pub(crate) struct CgStats {
     over: [AtomicU64; NR_SERIES],
     /// A count was reached since the last notification.
     notify: AtomicBool,
+    /// Reads summing this entry without the mutex ([`Table::sum_subtree`]):
+    /// raised under the mutex, lowered by the reader; an entry is freed
+    /// only at zero.
+    pins: AtomicUsize,
 }
 
 /// What counting a latency found.
@@ -91,9 +97,46 @@ pub(crate) struct Crossing {
     pub(crate) notify: bool,
 }
 
+/// While it lives, the task's `__GFP_ACCOUNT` allocations are charged to
+/// the memory cgroup that counts for one cgroup: memory a cgroup's
+/// existence makes qmon allocate is the cgroup's, as the kernel charges
+/// a cgroup's own structures to the cgroups that create them.
+///
+/// # Invariants
+///
+/// `token` and `old` come from a `qmon_glue_charge_begin()` that
+/// succeeded on this task, not ended yet.
+struct Charge {
+    token: *mut c_void,
+    old: *mut c_void,
+}
+
+impl Charge {
+    /// Starts charging the memory cgroup of cgroup `id`; `None` when the
+    /// cgroup is gone or not visible to this task.
+    fn to(id: u64) -> Option<Self> {
+        let (mut token, mut old) = (ptr::null_mut(), ptr::null_mut());
+        // SAFETY: both are writable.
+        let r = unsafe { ffi::qmon_glue_charge_begin(id, &mut token, &mut old) };
+        // INVARIANT: begun, if it returned 0.
+        (r == 0).then_some(Self { token, old })
+    }
+}
+
+impl Drop for Charge {
+    fn drop(&mut self) {
+        // SAFETY: by the type invariant; dropped on the task that began it
+        // (a `Charge` is not `Send`: it holds raw pointers).
+        unsafe { ffi::qmon_glue_charge_end(self.token, self.old) };
+    }
+}
+
 impl CgStats {
+    /// A new entry, its memory charged (`__GFP_ACCOUNT`) to the memory
+    /// cgroup the caller set up with [`Charge`].
     fn new(id: u64, parent: *const CgStats, nr_cpus: usize, seen: u64) -> Result<KBox<Self>> {
-        let mut cpus: KVVec<CpuStats> = KVVec::with_capacity(nr_cpus, GFP_KERNEL | __GFP_ZERO)?;
+        let mut cpus: KVVec<CpuStats> =
+            KVVec::with_capacity(nr_cpus, GFP_KERNEL_ACCOUNT | __GFP_ZERO)?;
         // SAFETY: the capacity is `nr_cpus`, allocated zeroed, and all-zero
         // bytes are a valid `CpuStats` (atomics at zero: empty histograms,
         // null parent).
@@ -124,8 +167,9 @@ impl CgStats {
                 counts: [const { AtomicU64::new(1) }; NR_SERIES],
                 over: [const { AtomicU64::new(0) }; NR_SERIES],
                 notify: AtomicBool::new(false),
+                pins: AtomicUsize::new(0),
             },
-            GFP_KERNEL,
+            GFP_KERNEL_ACCOUNT,
         )?)
     }
 
@@ -226,17 +270,24 @@ impl CgStats {
         self.over[series as usize].load(Ordering::Relaxed)
     }
 
-    /// The cgroup's id.
-    pub(crate) fn id(&self) -> u64 {
-        self.id
-    }
-
     /// Adds this cgroup's own counts of `series` (summed over CPUs) and
     /// those of its removed descendants into `snap`. Under the mutex.
     fn add_own(&self, series: Series, snap: &mut Snapshot) {
+        self.add_cpus(series, snap);
+        self.add_gone(series, snap);
+    }
+
+    /// Adds this cgroup's own counts of `series`, summed over CPUs, into
+    /// `snap`. Needs no lock: the histograms are atomics.
+    fn add_cpus(&self, series: Series, snap: &mut Snapshot) {
         for c in self.cpus.iter() {
             c.hist[series as usize].add_to(snap);
         }
+    }
+
+    /// Adds the counts of this cgroup's removed descendants of `series`
+    /// into `snap`. Under the mutex.
+    fn add_gone(&self, series: Series, snap: &mut Snapshot) {
         // SAFETY: `gone` is null or a live allocation, changed and freed
         // only under the mutex, which the caller holds.
         if let Some(g) = unsafe { self.gone.load(Ordering::Relaxed).as_ref() } {
@@ -276,13 +327,22 @@ impl CgStats {
         false
     }
 
-    /// The largest latency of `series` since the last call, over CPUs.
-    pub(crate) fn take_peak(&self, series: Series) -> u64 {
+    /// The largest latency of `series` since the last reset, over CPUs.
+    pub(crate) fn peak(&self, series: Series) -> u64 {
         self.cpus
             .iter()
-            .map(|c| c.hist[series as usize].take_peak())
+            .map(|c| c.hist[series as usize].peak())
             .max()
             .unwrap_or(0)
+    }
+
+    /// Restarts the largest latencies of every series, on every CPU.
+    pub(crate) fn reset_peaks(&self) {
+        for c in self.cpus.iter() {
+            for h in c.hist.iter() {
+                h.reset_peak();
+            }
+        }
     }
 }
 
@@ -344,14 +404,27 @@ impl Locked<'_> {
             p = s.dead_next.load(Ordering::Relaxed);
         }
     }
+}
 
-    /// `series` of the cgroup and all its descendants, summed over CPUs.
-    pub(crate) fn snapshot(&self, series: Series) -> Snapshot {
-        let mut snap = Snapshot::default();
-        self.for_each_in_subtree(|e| e.add_own(series, &mut snap));
-        snap
+/// Entries pinned by [`Table::sum_subtree`]; unpinned on drop.
+///
+/// # Invariants
+///
+/// Every element is an entry whose `pins` this value raised once, so
+/// that it is not freed until this value is dropped.
+struct Pinned(KVec<*const CgStats>);
+
+impl Drop for Pinned {
+    fn drop(&mut self) {
+        for p in self.0.iter() {
+            // SAFETY: by the type invariant the entry is still allocated.
+            unsafe { (**p).pins.fetch_sub(1, Ordering::Release) };
+        }
     }
 }
+
+/// Entries summed between two chances to reschedule.
+const SUM_CHUNK: usize = 16;
 
 impl core::ops::Deref for Locked<'_> {
     type Target = CgStats;
@@ -385,6 +458,10 @@ struct Writer {
     /// once the RCU grace period named by `cookie` has passed.
     graveyard: AtomicPtr<CgStats>,
     cookie: c_ulong,
+    /// Entries past their grace period, their counts moved into their
+    /// ancestors, linked by `dead_next`: freed together once no read has
+    /// one pinned.
+    zombies: AtomicPtr<CgStats>,
 }
 
 /// Every cgroup's [`CgStats`], by id.
@@ -442,6 +519,7 @@ impl Table {
                 walk: KVec::new(),
                 graveyard: AtomicPtr::new(ptr::null_mut()),
                 cookie: 0,
+                zombies: AtomicPtr::new(ptr::null_mut()),
             }),
         }))
     }
@@ -562,6 +640,69 @@ impl Table {
         Ok(f(&locked))
     }
 
+    /// Adds the counts of each of `series` of cgroup `id` and all its
+    /// descendants, summed over CPUs, into `out` (indexed by series).
+    /// `ENOENT` for a cgroup that is gone.
+    ///
+    /// The table's mutex is held only to list and pin the entries of the
+    /// subtree (and to add the counts that removed cgroups left in them);
+    /// the sum itself, which grows with the number of cgroups times the
+    /// number of CPUs, runs without it and reschedules between chunks, so
+    /// that reads do not hold up updates or each other.
+    pub(crate) fn sum_subtree(
+        &self,
+        id: u64,
+        series: &[Series],
+        out: &mut [Snapshot; NR_SERIES],
+    ) -> Result {
+        let pinned = {
+            let mut w = self.writer.lock();
+            // SAFETY: we hold the writer mutex for the use of the reference.
+            if unsafe { self.lookup(id) }.is_none() {
+                self.update_locked(&mut w)?;
+            }
+            // SAFETY: as above.
+            let entry = unsafe { self.lookup(id) }.ok_or(ENOENT)?;
+            let locked = Locked {
+                graveyard: w.graveyard.load(Ordering::Relaxed),
+                entry,
+            };
+            // INVARIANT: an entry goes into the vector as it is pinned.
+            let mut pinned = Pinned(KVec::new());
+            let mut res = Ok(());
+            locked.for_each_in_subtree(|e| {
+                if res.is_err() {
+                    return;
+                }
+                // Charged to the reader, whose read needs it.
+                res = pinned.0.push(ptr::from_ref(e), GFP_KERNEL_ACCOUNT);
+                if res.is_ok() {
+                    e.pins.fetch_add(1, Ordering::Relaxed);
+                    for s in series {
+                        e.add_gone(*s, &mut out[*s as usize]);
+                    }
+                }
+            });
+            res?;
+            pinned
+        };
+        // Removals from now on move counts into `gone`s already added: an
+        // entry pinned here keeps its own counts until it is freed, which
+        // waits for the pin.
+        for (i, p) in pinned.0.iter().enumerate() {
+            if i % SUM_CHUNK == SUM_CHUNK - 1 {
+                // SAFETY: no preconditions; we hold no lock.
+                unsafe { ffi::qmon_glue_cond_resched() };
+            }
+            // SAFETY: pinned, so allocated until `pinned` is dropped.
+            let e = unsafe { &**p };
+            for s in series {
+                e.add_cpus(*s, &mut out[*s as usize]);
+            }
+        }
+        Ok(())
+    }
+
     /// Calls `f` with the id of every cgroup whose count was reached since
     /// the last call.
     pub(crate) fn take_notified(&self, mut f: impl FnMut(u64)) {
@@ -587,12 +728,9 @@ impl Table {
     /// Whether entries of removed cgroups wait for a grace period to be
     /// freed by a later update.
     pub(crate) fn freeing(&self) -> bool {
-        !self
-            .writer
-            .lock()
-            .graveyard
-            .load(Ordering::Relaxed)
-            .is_null()
+        let w = self.writer.lock();
+        !w.graveyard.load(Ordering::Relaxed).is_null()
+            || !w.zombies.load(Ordering::Relaxed).is_null()
     }
 
     /// How many cgroups the table holds.
@@ -645,6 +783,12 @@ impl Table {
                     None => continue,
                 }
             };
+            // Charged to the cgroup; one gone or not visible here (an
+            // update made for a reader in a cgroup namespace) waits for
+            // the next update.
+            let Some(_charge) = Charge::to(id) else {
+                continue;
+            };
             let Ok(entry) = CgStats::new(id, parent, self.nr_cpus, gen) else {
                 // Counted in the nearest ancestor until the next update.
                 continue;
@@ -682,23 +826,50 @@ impl Table {
         Ok(())
     }
 
-    /// Frees the graveyard if its grace period has passed, or if `now`
-    /// (when no reader can hold an entry any more).
+    /// Moves the graveyard's counts into the ancestors if its grace
+    /// period has passed, and frees its entries once no read has one
+    /// pinned; with `now` (when no probe or reader is left), frees
+    /// everything at once.
     fn reap(w: &mut Writer, now: bool) {
-        let mut dead = w.graveyard.load(Ordering::Relaxed);
+        let dead = w.graveyard.load(Ordering::Relaxed);
         // SAFETY: no preconditions.
-        if dead.is_null() || !(now || unsafe { ffi::qmon_glue_rcu_done(w.cookie) }) {
-            return;
+        if !dead.is_null() && (now || unsafe { ffi::qmon_glue_rcu_done(w.cookie) }) {
+            w.graveyard.store(ptr::null_mut(), Ordering::Relaxed);
+            if !now {
+                Self::fold(dead);
+            }
+            let mut tail = dead;
+            // SAFETY: entries of the dead list are ours until freed.
+            while let Some(next) = unsafe { (*tail).dead_next.load(Ordering::Relaxed).as_mut() } {
+                tail = next;
+            }
+            // SAFETY: as above.
+            unsafe {
+                (*tail)
+                    .dead_next
+                    .store(w.zombies.load(Ordering::Relaxed), Ordering::Relaxed)
+            };
+            w.zombies.store(dead, Ordering::Relaxed);
         }
-        w.graveyard.store(ptr::null_mut(), Ordering::Relaxed);
-        if !now {
-            Self::fold(dead);
+        let mut z = w.zombies.load(Ordering::Relaxed);
+        // All or none: an entry is never freed before its descendants,
+        // whose parent pointers lead to it. No new pin comes: pins are
+        // taken under the mutex, from the tree and the graveyard only.
+        let mut p = z;
+        // SAFETY: zombies are ours until freed.
+        while let Some(e) = unsafe { p.as_ref() } {
+            if !now && e.pins.load(Ordering::Acquire) != 0 {
+                return;
+            }
+            p = e.dead_next.load(Ordering::Relaxed);
         }
-        while !dead.is_null() {
-            // SAFETY: unlinked a grace period ago (or no reader is left), so
-            // nobody holds it; it came from `KBox::into_raw`.
-            let b = unsafe { KBox::from_raw(dead) };
-            dead = b.dead_next.load(Ordering::Relaxed);
+        w.zombies.store(ptr::null_mut(), Ordering::Relaxed);
+        while !z.is_null() {
+            // SAFETY: unlinked a grace period ago (or no reader is left),
+            // and pinned by no read, so nobody holds it; it came from
+            // `KBox::into_raw`.
+            let b = unsafe { KBox::from_raw(z) };
+            z = b.dead_next.load(Ordering::Relaxed);
         }
     }
 
@@ -733,7 +904,9 @@ impl Table {
             };
             let mut g = target.gone.load(Ordering::Relaxed);
             if g.is_null() {
-                let Ok(b) = KBox::new([Snapshot::default(); NR_SERIES], GFP_KERNEL) else {
+                // Charged to the cgroup that keeps the counts.
+                let _charge = Charge::to(target.id);
+                let Ok(b) = KBox::new([Snapshot::default(); NR_SERIES], GFP_KERNEL_ACCOUNT) else {
                     // Without memory the removed cgroup's counts are lost
                     // from its ancestors' numbers.
                     continue;

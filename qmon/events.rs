@@ -31,8 +31,13 @@ pub(crate) struct Event {
     pub(crate) latency_ns: u64,
     pub(crate) series: Series,
     /// The task that waited, 0 when there is none (a block request
-    /// completing in an interrupt).
+    /// completing in an interrupt): its pid in the initial PID namespace.
     pub(crate) pid: u32,
+    /// The task's effective user id (in the initial user namespace).
+    pub(crate) uid: u32,
+    /// The address of the task's `struct pid`, never dereferenced: tells
+    /// whether the task that holds `pid` at read time is the same one.
+    pub(crate) pid_ref: u64,
     pub(crate) comm: [u8; 16],
     /// The event's cgroup first, then its ancestors; the last is the root.
     pub(crate) ids: [u64; MAX_LEVELS],
@@ -50,6 +55,8 @@ impl Event {
             latency_ns,
             series,
             pid: 0,
+            uid: 0,
+            pid_ref: 0,
             comm: [0; 16],
             ids: [0; MAX_LEVELS],
             nr_ids: 0,
@@ -62,6 +69,58 @@ impl Event {
     pub(crate) fn within(&self, id: u64) -> bool {
         self.ids[..self.nr_ids.min(MAX_LEVELS)].contains(&id)
     }
+
+    /// The event as `v` may see it, or `None` when it happened outside
+    /// the reader's cgroup namespace. `pid_in_ns(pid, pid_ref)` is the
+    /// pid of the task in the reader's PID namespace, 0 when the task is
+    /// not in it (or gone). Without that pid, or when the task belongs to
+    /// another user and the reader may not see every task, the task is
+    /// left out (pid 0, no comm, no stack); stacks only for readers who
+    /// may see kernel stacks.
+    pub(crate) fn seen_by(
+        &self,
+        v: &Viewer,
+        pid_in_ns: &mut dyn FnMut(u32, u64) -> u32,
+    ) -> Option<Event> {
+        if !self.within(v.cgns_root) {
+            return None;
+        }
+        let mut e = *self;
+        if !v.stacks {
+            e.nr_stack = 0;
+        }
+        if e.pid != 0 {
+            let vnr = if v.all_tasks || e.uid == v.uid {
+                pid_in_ns(e.pid, e.pid_ref)
+            } else {
+                0
+            };
+            if vnr == 0 {
+                e.pid = 0;
+                e.comm = [0; 16];
+                e.nr_stack = 0;
+            } else {
+                e.pid = vnr;
+            }
+        }
+        e.uid = 0;
+        e.pid_ref = 0;
+        Some(e)
+    }
+}
+
+/// Who reads the events, and what they may see.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Viewer {
+    /// The root cgroup of the reader's cgroup namespace.
+    pub(crate) cgns_root: u64,
+    /// May see kernel stacks (`CAP_SYS_ADMIN`, as for `/proc/PID/stack`).
+    pub(crate) stacks: bool,
+    /// May see every user's tasks (`CAP_SYS_PTRACE`, as `/proc` mounted
+    /// with `hidepid` allows).
+    pub(crate) all_tasks: bool,
+    /// The reader's filesystem user id (in the initial user namespace).
+    pub(crate) uid: u32,
 }
 
 /// One slot of the ring. All-zero is an empty slot.
@@ -73,7 +132,9 @@ pub(crate) struct Slot {
     time_ns: AtomicU64,
     latency_ns: AtomicU64,
     series: AtomicU64,
+    /// The pid in the low 32 bits, the user id in the high ones.
     pid: AtomicU64,
+    pid_ref: AtomicU64,
     comm: [AtomicU64; 2],
     nr_ids: AtomicU64,
     ids: [AtomicU64; MAX_LEVELS],
@@ -91,6 +152,7 @@ impl Slot {
             latency_ns: AtomicU64::new(0),
             series: AtomicU64::new(0),
             pid: AtomicU64::new(0),
+            pid_ref: AtomicU64::new(0),
             comm: [const { AtomicU64::new(0) }; 2],
             nr_ids: AtomicU64::new(0),
             ids: [const { AtomicU64::new(0) }; MAX_LEVELS],
@@ -127,7 +189,8 @@ impl<'a> Ring<'a> {
         s.time_ns.store(e.time_ns, r);
         s.latency_ns.store(e.latency_ns, r);
         s.series.store(e.series as u64, r);
-        s.pid.store(u64::from(e.pid), r);
+        s.pid.store(u64::from(e.pid) | u64::from(e.uid) << 32, r);
+        s.pid_ref.store(e.pid_ref, r);
         for (i, c) in s.comm.iter().enumerate() {
             let mut b = [0u8; 8];
             b.copy_from_slice(&e.comm[i * 8..i * 8 + 8]);
@@ -154,7 +217,10 @@ impl<'a> Ring<'a> {
         }
         let series = Series::ALL.get(s.series.load(r) as usize).copied()?;
         let mut e = Event::new(s.time_ns.load(r), s.latency_ns.load(r), series);
-        e.pid = s.pid.load(r) as u32;
+        let pid = s.pid.load(r);
+        e.pid = pid as u32;
+        e.uid = (pid >> 32) as u32;
+        e.pid_ref = s.pid_ref.load(r);
         for (i, c) in s.comm.iter().enumerate() {
             e.comm[i * 8..i * 8 + 8].copy_from_slice(&c.load(r).to_ne_bytes());
         }
@@ -188,8 +254,23 @@ impl<'a> Ring<'a> {
     }
 }
 
+/// Writes `name` (a task's comm, any bytes) so that it stays one word of
+/// one line: a backslash, space, control character or byte above 0x7e as
+/// `\ooo` (three octal digits, as `seq_file` escapes), the rest as it is.
+pub(crate) fn write_escaped(w: &mut dyn Write, name: &[u8]) -> fmt::Result {
+    for &b in name {
+        if b == b'\\' || b <= b' ' || b > b'~' {
+            write!(w, "\\{b:03o}")?;
+        } else {
+            w.write_char(char::from(b))?;
+        }
+    }
+    Ok(())
+}
+
 /// Writes `e`: a line `time_ns=... series=... latency_us=... cgroup=...
-/// pid=... comm=...`, then one line per stack entry, indented by a tab.
+/// pid=... comm=...` (the comm escaped by [`write_escaped`]), then one
+/// line per stack entry, indented by a tab.
 /// `path` writes the path of a cgroup id, `symbol` an address as a symbol.
 pub(crate) fn format_event(
     w: &mut dyn Write,
@@ -206,11 +287,13 @@ pub(crate) fn format_event(
     )?;
     path(w, e.ids[0])?;
     let len = e.comm.iter().position(|b| *b == 0).unwrap_or(e.comm.len());
-    let comm = core::str::from_utf8(&e.comm[..len]).unwrap_or("?");
+    let comm = &e.comm[..len];
     if e.pid == 0 && comm.is_empty() {
         writeln!(w, " pid=0 comm=-")?;
     } else {
-        writeln!(w, " pid={} comm={}", e.pid, comm)?;
+        write!(w, " pid={} comm=", e.pid)?;
+        write_escaped(w, comm)?;
+        w.write_char('\n')?;
     }
     for a in &e.stack[..e.nr_stack.min(STACK_DEPTH)] {
         w.write_char('\t')?;
@@ -230,6 +313,8 @@ mod tests {
     fn event(i: u64) -> Event {
         let mut e = Event::new(1000 + i, 5_000_000 + i, Series::SchedWait);
         e.pid = i as u32;
+        e.uid = 1000 + i as u32;
+        e.pid_ref = 0xffff_8000_0000_0000 + i;
         e.comm[..4].copy_from_slice(b"busy");
         e.ids[..3].copy_from_slice(&[30 + i, 20, 1]);
         e.nr_ids = 3;
@@ -325,5 +410,97 @@ mod tests {
             out,
             "time_ns=5 series=iolat_read latency_us=12000 cgroup=/ pid=0 comm=-\n"
         );
+    }
+
+    fn line(e: &Event) -> String {
+        let mut out = String::new();
+        format_event(&mut out, e, &mut |w, _| write!(w, "/c"), &mut |w, _| {
+            write!(w, "f")
+        })
+        .unwrap();
+        out
+    }
+
+    #[test]
+    fn comm_is_escaped() {
+        let mut e = event(1);
+        e.nr_stack = 0;
+        e.comm = [0; 16];
+        // A task named so as to forge a second record.
+        let forged = b"x\ntime_ns=1 a\\\xff";
+        e.comm[..forged.len()].copy_from_slice(forged);
+        assert_eq!(
+            line(&e),
+            "time_ns=1001 series=schedlat_wait latency_us=5000 cgroup=/c pid=1 \
+             comm=x\\012time_ns=1\\040a\\134\\377\n"
+        );
+        e.comm = [b'a'; 16];
+        assert!(line(&e).ends_with(" comm=aaaaaaaaaaaaaaaa\n"));
+    }
+
+    #[test]
+    fn what_readers_see() {
+        let e = event(3); // uid 1003, ids 33, 20, 1
+        let all = Viewer {
+            cgns_root: 1,
+            stacks: true,
+            all_tasks: true,
+            uid: 0,
+        };
+        let mut same = |pid: u32, r: u64| {
+            assert_eq!((pid, r), (3, e.pid_ref));
+            pid
+        };
+        let seen = e.seen_by(&all, &mut same).unwrap();
+        assert_eq!(
+            (seen.pid, seen.nr_stack, &seen.comm[..4]),
+            (3, 2, &b"busy"[..])
+        );
+        // The pid as the reader's namespace numbers it.
+        let seen = e.seen_by(&all, &mut |_, _| 7).unwrap();
+        assert_eq!(seen.pid, 7);
+        // Outside the reader's cgroup namespace: left out.
+        let other_ns = Viewer {
+            cgns_root: 21,
+            ..all
+        };
+        assert!(e.seen_by(&other_ns, &mut |p, _| p).is_none());
+        let inner_ns = Viewer {
+            cgns_root: 20,
+            ..all
+        };
+        assert!(e.seen_by(&inner_ns, &mut |p, _| p).is_some());
+        // Not in the reader's PID namespace (or gone): no task.
+        let seen = e.seen_by(&all, &mut |_, _| 0).unwrap();
+        assert_eq!((seen.pid, seen.comm, seen.nr_stack), (0, [0; 16], 0));
+        assert!(line(&seen).ends_with(" pid=0 comm=-\n"));
+        // Another user's task, for a reader who may not see all tasks.
+        let user = Viewer {
+            stacks: false,
+            all_tasks: false,
+            uid: 1000,
+            ..all
+        };
+        let mut asked = false;
+        let seen = e
+            .seen_by(&user, &mut |p, _| {
+                asked = true;
+                p
+            })
+            .unwrap();
+        assert!(!asked);
+        assert_eq!((seen.pid, seen.comm, seen.nr_stack), (0, [0; 16], 0));
+        // Their own task: pid and comm, but no stack.
+        let owner = Viewer { uid: 1003, ..user };
+        let seen = e.seen_by(&owner, &mut |p, _| p).unwrap();
+        assert_eq!(
+            (seen.pid, seen.nr_stack, &seen.comm[..4]),
+            (3, 0, &b"busy"[..])
+        );
+        // An event without a task keeps its latency for everyone.
+        let mut io = Event::new(5, 12_000_000, Series::IoRead);
+        io.ids[0] = 1;
+        io.nr_ids = 1;
+        assert_eq!(io.seen_by(&user, &mut |_, _| 9), Some(io));
     }
 }

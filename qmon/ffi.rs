@@ -13,11 +13,29 @@ extern "C" {
     pub(crate) fn qmon_glue_rcu_start() -> c_ulong;
     pub(crate) fn qmon_glue_rcu_done(cookie: c_ulong) -> bool;
     pub(crate) fn qmon_glue_ktime() -> u64;
-    pub(crate) fn qmon_glue_task(task: *mut c_void, comm: *mut c_char) -> c_uint;
+    pub(crate) fn qmon_glue_current() -> c_ulong;
+    pub(crate) fn qmon_glue_cond_resched();
+    pub(crate) fn qmon_glue_task(
+        task: *mut c_void,
+        comm: *mut c_char,
+        pid_ref: *mut c_ulong,
+        uid: *mut c_uint,
+    ) -> c_uint;
+    pub(crate) fn qmon_glue_reader(
+        cgns_root: *mut u64,
+        fsuid: *mut c_uint,
+        pidns_level: *mut c_uint,
+    ) -> c_uint;
+    pub(crate) fn qmon_glue_find_pid(nr: c_uint, vnr: *mut c_uint) -> c_ulong;
     pub(crate) fn qmon_glue_stack(task: *mut c_void, store: *mut c_ulong, size: c_uint) -> c_uint;
     pub(crate) fn qmon_glue_symbol(addr: c_ulong, buf: *mut c_char, len: usize) -> c_int;
     pub(crate) fn qmon_glue_cgroup_path(id: u64, buf: *mut c_char, len: usize) -> c_int;
-    pub(crate) fn qmon_glue_capable_sys_admin() -> bool;
+    pub(crate) fn qmon_glue_charge_begin(
+        id: u64,
+        token: *mut *mut c_void,
+        old: *mut *mut c_void,
+    ) -> c_int;
+    pub(crate) fn qmon_glue_charge_end(token: *mut c_void, old: *mut c_void);
     pub(crate) fn qmon_glue_kick();
     pub(crate) fn qmon_glue_cancel_notify();
     pub(crate) fn qmon_glue_cgroup_parent(cgrp: *mut c_void) -> *mut c_void;
@@ -35,3 +53,7 @@ pub(crate) const TASK_IDLE: c_uint = 1;
 pub(crate) const TASK_IOWAIT: c_uint = 2;
 pub(crate) const TASK_PREEMPTED: c_uint = 4;
 pub(crate) const NEXT_IDLE: c_uint = 8;
+
+/// `QMON_READER_*` of `glue.h`: capabilities of a reader.
+pub(crate) const READER_ADMIN: c_uint = 1;
+pub(crate) const READER_PTRACE: c_uint = 2;

@@ -5,13 +5,14 @@
 
 use crate::cgroupfs_files::{CallCgroup, CgroupFiles, FileSet, FileSpec};
 use crate::cgstats::Locked;
-use crate::events;
+use crate::events::{self, Viewer};
 use crate::ffi;
-use crate::hist::{self, ControlError, Group, Series};
+use crate::hist::{self, ControlError, Group, Series, Snapshot, NR_SERIES};
 use crate::probes::Monitor;
 use crate::textbuf::TextBuf;
-use core::ffi::{c_ulong, CStr};
+use core::ffi::{c_uint, c_ulong, CStr};
 use core::fmt::{self, Write};
+use core::sync::atomic::{AtomicPtr, Ordering};
 use kernel::prelude::*;
 
 /// What a file shows.
@@ -21,7 +22,7 @@ enum Kind {
     Ms(Group),
     /// Every series as a microsecond histogram.
     Hist,
-    /// Every series' maximum since the last read.
+    /// Every series' maximum since the last reset; written to reset.
     Max,
     /// Thresholds and counts, read and written.
     Control,
@@ -36,7 +37,7 @@ const FILES: [(&CStr, Kind, u16); 8] = [
     (c"sli.memory", Kind::Ms(Group::Memory), 0o444),
     (c"sli.io", Kind::Ms(Group::Io), 0o444),
     (c"sli.hist", Kind::Hist, 0o444),
-    (c"sli.max", Kind::Max, 0o444),
+    (c"sli.max", Kind::Max, 0o644),
     (c"sli.control", Kind::Control, 0o644),
     (c"sli.monitor", Kind::Monitor, 0o444),
     (c"sli.events", Kind::Events, 0o444),
@@ -66,6 +67,42 @@ fn write_path(w: &mut dyn fmt::Write, id: u64) -> fmt::Result {
     }
 }
 
+/// The calling reader, as [`events::Event::seen_by`] needs it, and the
+/// level of its PID namespace.
+fn viewer() -> (Viewer, c_uint) {
+    let (mut cgns_root, mut uid, mut level) = (0u64, 0, 0);
+    // SAFETY: the three are writable.
+    let caps = unsafe { ffi::qmon_glue_reader(&mut cgns_root, &mut uid, &mut level) };
+    let viewer = Viewer {
+        cgns_root,
+        // Kernel stacks only for readers who may see kernel addresses
+        // elsewhere (/proc/PID/stack needs the same).
+        stacks: caps & ffi::READER_ADMIN != 0,
+        all_tasks: caps & ffi::READER_PTRACE != 0,
+        uid,
+    };
+    (viewer, level)
+}
+
+/// The pid, in the reader's PID namespace (at `level`), of the task that
+/// had pid `pid` in the initial one and the `struct pid` at `pid_ref`; 0
+/// when it is not in that namespace or is gone.
+fn pid_in_ns(pid: u32, pid_ref: u64, level: c_uint) -> u32 {
+    if level == 0 {
+        // The initial namespace numbers every task, also those gone.
+        return pid;
+    }
+    let mut vnr = 0;
+    // SAFETY: `vnr` is writable.
+    let found = unsafe { ffi::qmon_glue_find_pid(pid, &mut vnr) };
+    // The same `struct pid` still holds the number: the same task.
+    if found as u64 == pid_ref {
+        vnr
+    } else {
+        0
+    }
+}
+
 /// Writes a kernel text address as `symbol+offset/size`.
 fn write_symbol(w: &mut dyn fmt::Write, addr: u64) -> fmt::Result {
     let mut buf = [0u8; 128];
@@ -75,66 +112,244 @@ fn write_symbol(w: &mut dyn fmt::Write, addr: u64) -> fmt::Result {
     w.write_str(core::str::from_utf8(&buf[..n]).unwrap_or("?"))
 }
 
-fn render(w: &mut TextBuf<'_>, kind: Kind, s: &Locked<'_>, m: &Monitor) -> fmt::Result {
-    match kind {
-        Kind::Ms(g) => {
+/// What a file's text is made from.
+enum Source<'a> {
+    /// Sums over the subtree, one per series.
+    Sums(&'a [Snapshot; NR_SERIES]),
+    /// The cgroup's own entry.
+    Entry(&'a Locked<'a>),
+    /// The event buffer, for cgroup `id`.
+    Events(u64),
+}
+
+fn render(w: &mut dyn fmt::Write, kind: Kind, src: Source<'_>, m: &Monitor) -> fmt::Result {
+    match (kind, src) {
+        (Kind::Ms(g), Source::Sums(sums)) => {
             for series in g.series() {
-                hist::format_ms(w, *series, &s.snapshot(*series))?;
+                hist::format_ms(w, *series, &sums[*series as usize])?;
             }
         }
-        Kind::Hist => {
+        (Kind::Hist, Source::Sums(sums)) => {
             for series in Series::ALL {
-                hist::format_hist(w, series, &s.snapshot(series))?;
+                hist::format_hist(w, series, &sums[series as usize])?;
             }
         }
-        Kind::Max => {
+        (Kind::Max, Source::Entry(s)) => {
             for series in Series::ALL {
-                hist::format_max(w, series, s.take_peak(series))?;
+                hist::format_max(w, series, s.peak(series))?;
             }
         }
-        Kind::Control => {
+        (Kind::Control, Source::Entry(s)) => {
             for series in Series::ALL {
                 hist::format_control(w, &s.control(series))?;
             }
         }
-        Kind::Monitor => {
+        (Kind::Monitor, Source::Entry(s)) => {
             for series in Series::ALL {
                 writeln!(w, "{} {}", series.name(), s.over(series))?;
             }
         }
-        Kind::Events => {
-            let id = s.id();
-            // Kernel stacks only for readers who may see kernel addresses
-            // elsewhere (/proc/PID/stack needs the same).
-            // SAFETY: no preconditions.
-            let stacks = unsafe { ffi::qmon_glue_capable_sys_admin() };
+        (Kind::Events, Source::Events(id)) => {
+            let (viewer, pidns_level) = viewer();
+            let mut n = 0usize;
             m.events().for_each(|e| {
                 if !e.within(id) {
                     return Ok(());
                 }
-                let mut e = *e;
-                if !stacks {
-                    e.nr_stack = 0;
+                n += 1;
+                if n % EVENTS_CHUNK == 0 {
+                    // SAFETY: no preconditions; process context, no lock.
+                    unsafe { ffi::qmon_glue_cond_resched() };
                 }
-                events::format_event(w, &e, &mut write_path, &mut write_symbol)
+                match e.seen_by(&viewer, &mut |pid, pid_ref| {
+                    pid_in_ns(pid, pid_ref, pidns_level)
+                }) {
+                    Some(e) => events::format_event(w, &e, &mut write_path, &mut write_symbol),
+                    None => Ok(()),
+                }
             })?;
         }
+        _ => return Err(fmt::Error),
     }
     Ok(())
+}
+
+/// Events formatted between two chances to reschedule.
+const EVENTS_CHUNK: usize = 8;
+
+/// A `fmt::Write` sink that grows as needed, charged to the reader.
+struct GrowBuf {
+    text: KVVec<u8>,
+    /// An allocation failed: the text is incomplete.
+    oom: bool,
+}
+
+impl fmt::Write for GrowBuf {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        self.text
+            .extend_from_slice(s.as_bytes(), GFP_KERNEL_ACCOUNT)
+            .map_err(|_| {
+                self.oom = true;
+                fmt::Error
+            })
+    }
+}
+
+/// A text rendered for a buffer too small for it, kept for the larger
+/// buffer the same task asks with next (cgroupfs calls `show` again with
+/// twice the size), so that a read renders, sums and resolves once.
+struct Kept {
+    task: usize,
+    index: usize,
+    id: u64,
+    /// `CLOCK_MONOTONIC` ns when it was rendered.
+    time: u64,
+    text: KVVec<u8>,
+}
+
+/// How long a kept text may wait for its task's next call, in ns.
+const KEPT_NS: u64 = 1_000_000_000;
+
+/// Slots for kept texts, chosen by task.
+const NR_KEPT: usize = 4;
+
+/// The kept texts (at most one per slot).
+///
+/// # Invariants
+///
+/// Each slot is null or owns a `Kept` made by `KBox::into_raw`.
+pub(crate) struct KeptTexts([AtomicPtr<Kept>; NR_KEPT]);
+
+impl KeptTexts {
+    pub(crate) const fn new() -> Self {
+        // INVARIANT: all empty.
+        Self([const { AtomicPtr::new(core::ptr::null_mut()) }; NR_KEPT])
+    }
+
+    fn slot(&self, task: usize) -> &AtomicPtr<Kept> {
+        // Tasks are at least cache-line aligned.
+        &self.0[(task >> 6) % NR_KEPT]
+    }
+
+    /// Takes the text kept in `task`'s slot, if any.
+    fn take(&self, task: usize) -> Option<KBox<Kept>> {
+        let p = self
+            .slot(task)
+            .swap(core::ptr::null_mut(), Ordering::Acquire);
+        // SAFETY: by the type invariant a non-null slot owns a `Kept` from
+        // `KBox::into_raw`, now ours as the swap took it out.
+        (!p.is_null()).then(|| unsafe { KBox::from_raw(p) })
+    }
+
+    /// Keeps `k`, replacing what its task's slot held.
+    fn put(&self, k: KBox<Kept>) {
+        let old = self.slot(k.task).swap(KBox::into_raw(k), Ordering::AcqRel);
+        if !old.is_null() {
+            // SAFETY: as in `take`.
+            drop(unsafe { KBox::from_raw(old) });
+        }
+    }
+}
+
+impl Drop for KeptTexts {
+    fn drop(&mut self) {
+        for s in self.0.iter() {
+            let p = s.swap(core::ptr::null_mut(), Ordering::Relaxed);
+            if !p.is_null() {
+                // SAFETY: by the type invariant.
+                drop(unsafe { KBox::from_raw(p) });
+            }
+        }
+    }
+}
+
+impl Monitor {
+    /// Renders file `kind` for cgroup `id` in full.
+    fn render_all(&self, kind: Kind, id: u64) -> Result<KVVec<u8>> {
+        let mut w = GrowBuf {
+            text: KVVec::new(),
+            oom: false,
+        };
+        let r = match kind {
+            Kind::Ms(_) | Kind::Hist => {
+                let series = match kind {
+                    Kind::Ms(g) => g.series(),
+                    _ => &Series::ALL[..],
+                };
+                let mut sums = KBox::new([Snapshot::default(); NR_SERIES], GFP_KERNEL_ACCOUNT)?;
+                self.table.sum_subtree(id, series, &mut sums)?;
+                render(&mut w, kind, Source::Sums(&sums), self)
+            }
+            Kind::Events => {
+                // The cgroup must be known; the events need no entry, and
+                // are formatted without the table's mutex.
+                self.table.with(id, |_| ())?;
+                render(&mut w, kind, Source::Events(id), self)
+            }
+            _ => self
+                .table
+                .with(id, |s| render(&mut w, kind, Source::Entry(s), self))?,
+        };
+        match r {
+            Ok(()) => Ok(w.text),
+            Err(_) if w.oom => Err(ENOMEM),
+            Err(_) => Err(EINVAL),
+        }
+    }
+}
+
+/// Writes `text` into `out`; `fmt::Error` if it does not fit.
+fn copy_out(out: &mut TextBuf<'_>, text: &[u8]) -> fmt::Result {
+    // The files are ASCII and UTF-8 paths (comm is escaped).
+    out.write_str(core::str::from_utf8(text).map_err(|_| fmt::Error)?)
 }
 
 impl CgroupFiles for Monitor {
     fn show(&self, index: usize, cg: CallCgroup, out: &mut TextBuf<'_>) -> Result<fmt::Result> {
         let kind = FILES.get(index).ok_or(EINVAL)?.1;
-        self.table.with(cg.id, |s| render(out, kind, s, self))
+        // SAFETY: no preconditions.
+        let (task, now) = unsafe { (ffi::qmon_glue_current() as usize, ffi::qmon_glue_ktime()) };
+        if let Some(k) = self.kept.take(task) {
+            // This task's previous call for this file, a moment ago: the
+            // text rendered then, if it fits now (a new read starts with a
+            // buffer it did not fit).
+            if k.index == index && k.id == cg.id && now.saturating_sub(k.time) < KEPT_NS {
+                if copy_out(out, &k.text).is_ok() {
+                    return Ok(Ok(()));
+                }
+                self.kept.put(k);
+                return Ok(Err(fmt::Error));
+            }
+        }
+        let text = self.render_all(kind, cg.id)?;
+        if copy_out(out, &text).is_ok() {
+            return Ok(Ok(()));
+        }
+        self.kept.put(KBox::new(
+            Kept {
+                task,
+                index,
+                id: cg.id,
+                time: now,
+                text,
+            },
+            GFP_KERNEL_ACCOUNT,
+        )?);
+        Ok(Err(fmt::Error))
     }
 
-    /// `sli.control`: settings, one per line, all or none.
+    /// `sli.control`: settings, one per line, all or none; `sli.max`:
+    /// `reset`.
     fn write(&self, index: usize, cg: CallCgroup, input: &[u8]) -> Result {
-        if !matches!(FILES.get(index), Some((_, Kind::Control, _))) {
+        let kind = FILES.get(index).ok_or(EACCES)?.1;
+        let text = core::str::from_utf8(input).map_err(|_| EINVAL)?;
+        if matches!(kind, Kind::Max) {
+            hist::parse_max_write(text).map_err(|_| EINVAL)?;
+            return self.table.with(cg.id, |s| s.reset_peaks());
+        }
+        if !matches!(kind, Kind::Control) {
             return Err(EACCES);
         }
-        let text = core::str::from_utf8(input).map_err(|_| EINVAL)?;
         self.table.with(cg.id, |s| {
             let armed = self.table.armed_counts();
             hist::parse_controls(text, |c| s.set_control(&c, armed)).map_err(|e| match e {

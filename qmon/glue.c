@@ -12,13 +12,18 @@
 #include <linux/blk_types.h>
 #include <linux/capability.h>
 #include <linux/cgroup.h>
+#include <linux/cred.h>
 #include <linux/irq_work.h>
 #include <linux/kprobes.h>
+#include <linux/memcontrol.h>
 #include <linux/module.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/nsproxy.h>
+#include <linux/pid.h>
+#include <linux/pid_namespace.h>
 #include <linux/sched/clock.h>
+#include <linux/sched/mm.h>
 #include <linux/stacktrace.h>
 #include <linux/string.h>
 #include <linux/timekeeping.h>
@@ -59,14 +64,53 @@ u64 qmon_glue_ktime(void)
 	return ktime_get_ns();
 }
 
-unsigned int qmon_glue_task(void *task, char *comm)
+unsigned long qmon_glue_current(void)
+{
+	return (unsigned long)current;
+}
+
+void qmon_glue_cond_resched(void)
+{
+	cond_resched();
+}
+
+unsigned int qmon_glue_task(void *task, char *comm, unsigned long *pid_ref,
+			    unsigned int *uid)
 {
 	struct task_struct *p = task;
 
 	/* Without task_lock(): probes may run under the runqueue lock. A
 	 * concurrent rename gives a mix of names, still NUL-terminated. */
 	strscpy_pad(comm, p->comm, TASK_COMM_LEN);
+	*pid_ref = (unsigned long)task_pid(p);
+	/* Probes run with preemption off: an RCU-sched reader. */
+	*uid = __kuid_val(rcu_dereference_sched(p->real_cred)->euid);
 	return task_pid_nr(p);
+}
+
+unsigned int qmon_glue_reader(u64 *cgns_root, unsigned int *fsuid,
+			      unsigned int *pidns_level)
+{
+	struct cgroup_namespace *ns = current->nsproxy->cgroup_ns;
+
+	*cgns_root = cgroup_id(ns->root_cset->dfl_cgrp);
+	*fsuid = __kuid_val(current_fsuid());
+	*pidns_level = task_active_pid_ns(current)->level;
+	return (ns_capable_noaudit(&init_user_ns, CAP_SYS_ADMIN) ?
+			QMON_READER_ADMIN : 0) |
+	       (ns_capable_noaudit(&init_user_ns, CAP_SYS_PTRACE) ?
+			QMON_READER_PTRACE : 0);
+}
+
+unsigned long qmon_glue_find_pid(unsigned int nr, unsigned int *vnr)
+{
+	struct pid *pid;
+
+	rcu_read_lock();
+	pid = find_pid_ns(nr, &init_pid_ns);
+	*vnr = pid ? pid_nr_ns(pid, task_active_pid_ns(current)) : 0;
+	rcu_read_unlock();
+	return (unsigned long)pid;
 }
 
 unsigned int qmon_glue_stack(void *task, unsigned long *store,
@@ -88,19 +132,51 @@ int qmon_glue_symbol(unsigned long addr, char *buf, size_t len)
 
 int qmon_glue_cgroup_path(u64 id, char *buf, size_t len)
 {
+	/* Looked up in kernfs's id table; only cgroups in the caller's
+	 * cgroup namespace are found. */
 	struct cgroup *cgrp = cgroup_get_from_id(id);
+	struct cgroup *root;
 	int ret;
 
 	if (IS_ERR(cgrp))
 		return PTR_ERR(cgrp);
-	ret = cgroup_path_ns(cgrp, buf, len, current->nsproxy->cgroup_ns);
+	/*
+	 * What cgroup_path_ns() writes, without its cgroup_mutex: on the
+	 * default hierarchy the namespace's root is its root css_set's
+	 * dfl_cgrp, which the namespace pins, and kernfs_path_from_node()
+	 * takes kernfs's rename lock only.
+	 */
+	root = current->nsproxy->cgroup_ns->root_cset->dfl_cgrp;
+	ret = kernfs_path_from_node(cgrp->kn, root->kn, buf, len);
 	cgroup_put(cgrp);
 	return ret;
 }
 
-bool qmon_glue_capable_sys_admin(void)
+int qmon_glue_charge_begin(u64 id, void **token, void **old)
 {
-	return capable(CAP_SYS_ADMIN);
+	struct cgroup *cgrp = cgroup_get_from_id(id);
+	struct cgroup_subsys_state *css = NULL;
+
+	if (IS_ERR(cgrp))
+		return PTR_ERR(cgrp);
+#ifdef CONFIG_MEMCG
+	css = cgroup_get_e_css(cgrp, &memory_cgrp_subsys);
+	if (css)
+		*old = set_active_memcg(mem_cgroup_from_css(css));
+#endif
+	cgroup_put(cgrp);
+	*token = css;
+	return 0;
+}
+
+void qmon_glue_charge_end(void *token, void *old)
+{
+#ifdef CONFIG_MEMCG
+	if (token) {
+		set_active_memcg(old);
+		css_put(token);
+	}
+#endif
 }
 
 /* Notifications: probes kick an irq_work, which queues the work item. */

@@ -22,8 +22,27 @@ bool qmon_glue_rcu_done(unsigned long cookie);
 
 /* ktime_get_ns(): CLOCK_MONOTONIC, for event times. */
 u64 qmon_glue_ktime(void);
-/* Copies @task's comm into @comm[16]; returns its pid. */
-unsigned int qmon_glue_task(void *task, char *comm);
+/* The calling task's address, as an identity. */
+unsigned long qmon_glue_current(void);
+/* cond_resched(): process context, no spinlock held. */
+void qmon_glue_cond_resched(void);
+/* Copies @task's comm into @comm[16], the address of its struct pid into
+ * @pid_ref (an identity, for qmon_glue_find_pid()) and its effective uid
+ * into @uid; returns its pid in the initial PID namespace. Probe context. */
+unsigned int qmon_glue_task(void *task, char *comm, unsigned long *pid_ref,
+			    unsigned int *uid);
+/* The calling reader: the id of its cgroup namespace's root cgroup, its
+ * fsuid, its PID namespace's level (0: the initial one); returns
+ * QMON_READER_* flags for the capabilities it has (in the initial user
+ * namespace), checked without auditing. */
+#define QMON_READER_ADMIN	1	/* CAP_SYS_ADMIN */
+#define QMON_READER_PTRACE	2	/* CAP_SYS_PTRACE */
+unsigned int qmon_glue_reader(u64 *cgns_root, unsigned int *fsuid,
+			      unsigned int *pidns_level);
+/* The struct pid (address) holding pid @nr of the initial PID namespace
+ * now, 0 if none; @vnr is its pid in the caller's PID namespace, 0 if it
+ * has none there. */
+unsigned long qmon_glue_find_pid(unsigned int nr, unsigned int *vnr);
 /* Saves up to @size return addresses of @task's kernel stack; 0 while it
  * runs on another CPU. */
 unsigned int qmon_glue_stack(void *task, unsigned long *store,
@@ -31,10 +50,18 @@ unsigned int qmon_glue_stack(void *task, unsigned long *store,
 /* Writes @addr as "symbol+off/size [module]"; returns the length. */
 int qmon_glue_symbol(unsigned long addr, char *buf, size_t len);
 /* Path of the cgroup with id @id as the caller's cgroup namespace sees it,
- * or a negative errno (gone, or outside the namespace). */
+ * or a negative errno (gone, or outside the namespace); takes no cgroup
+ * lock. */
 int qmon_glue_cgroup_path(u64 id, char *buf, size_t len);
-/* capable(CAP_SYS_ADMIN) of the caller. */
-bool qmon_glue_capable_sys_admin(void);
+/*
+ * Makes the caller's __GFP_ACCOUNT allocations charge the memory cgroup
+ * that counts for the cgroup with id @id (its own, or its nearest
+ * ancestor's), until qmon_glue_charge_end(*@token, *@old); @token is NULL
+ * on a kernel without the memory controller. -ENOENT (nothing to end)
+ * when the cgroup is gone or outside the caller's cgroup namespace.
+ */
+int qmon_glue_charge_begin(u64 id, void **token, void **old);
+void qmon_glue_charge_end(void *token, void *old);
 /*
  * From any context, including the scheduler's: calls qmon_rs_notify()
  * soon from process context (through an irq_work and a work item).

@@ -181,7 +181,7 @@ pub(crate) struct CpuHist {
     sum_ns: AtomicU64,
     /// The largest latency since qmon started counting.
     max_ns: AtomicU64,
-    /// The largest latency since the last read of `sli.max`.
+    /// The largest latency since `sli.max` was last reset.
     peak_ns: AtomicU64,
 }
 
@@ -231,9 +231,14 @@ impl CpuHist {
         raise(&self.peak_ns, ns, atomic);
     }
 
-    /// Returns the peak and restarts it.
-    pub(crate) fn take_peak(&self) -> u64 {
-        self.peak_ns.swap(0, Relaxed)
+    /// The peak since the last [`CpuHist::reset_peak`].
+    pub(crate) fn peak(&self) -> u64 {
+        self.peak_ns.load(Relaxed)
+    }
+
+    /// Restarts the peak.
+    pub(crate) fn reset_peak(&self) {
+        self.peak_ns.store(0, Relaxed)
     }
 
     /// Adds this CPU's counts into `snap`.
@@ -331,15 +336,32 @@ pub(crate) fn format_max(w: &mut dyn Write, series: Series, peak_ns: u64) -> fmt
     writeln!(w, "{} {}", series.name(), peak_ns / 1000)
 }
 
+/// Parses a write to `sli.max`: `reset` (surrounding whitespace allowed),
+/// which restarts the cgroup's maxima. Anything else is refused.
+pub(crate) fn parse_max_write(text: &str) -> Result<(), ControlError> {
+    if text.trim() == "reset" {
+        Ok(())
+    } else {
+        Err(ControlError::Invalid)
+    }
+}
+
 /// The largest threshold `sli.control` takes: an hour, in microseconds.
 pub(crate) const MAX_THRESHOLD_US: u64 = 3_600_000_000;
+/// The smallest threshold `sli.control` takes (besides 0, none), in
+/// microseconds: 1 ms, the first bound of the millisecond buckets. Every
+/// latency at or above a threshold captures an event with a kernel stack;
+/// below this, the ordinary run-queue waits of a busy CPU would make
+/// nearly every context switch capture one.
+pub(crate) const MIN_THRESHOLD_US: u64 = 1000;
 /// The largest `count` `sli.control` takes.
 pub(crate) const MAX_COUNT: u64 = 1_000_000;
 
 /// Why a line written to `sli.control` was refused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum ControlError {
-    /// Not `<series>_threshold=<us> [count=<n>]` (`EINVAL`).
+    /// Not `<series>_threshold=<us> [count=<n>]`, or a threshold below
+    /// [`MIN_THRESHOLD_US`] (`EINVAL`).
     Invalid,
     /// A number out of range (`ERANGE`).
     Range,
@@ -382,6 +404,9 @@ pub(crate) fn parse_control(line: &str) -> Result<Control, ControlError> {
     }
     if threshold_us > MAX_THRESHOLD_US || count == 0 || count > MAX_COUNT {
         return Err(ControlError::Range);
+    }
+    if threshold_us != 0 && threshold_us < MIN_THRESHOLD_US {
+        return Err(ControlError::Invalid);
     }
     Ok(Control {
         series,
@@ -548,7 +573,11 @@ mod tests {
         h.record(10, false);
         h.raise_peak(7_000, false);
         h.raise_peak(5, false);
-        assert_eq!(h.take_peak(), 7_000);
+        assert_eq!(h.peak(), 7_000);
+        // Reading does not restart it; a reset does.
+        assert_eq!(h.peak(), 7_000);
+        h.reset_peak();
+        assert_eq!(h.peak(), 0);
     }
 
     #[test]
@@ -564,9 +593,8 @@ mod tests {
         assert_eq!(s.count(), 3);
         assert_eq!(s.sum_ns, 203_000_500);
         assert_eq!(s.max_ns, 200_000_000);
-        assert_eq!(a.take_peak(), 3_000_000);
-        assert_eq!(a.take_peak(), 0);
-        assert_eq!(b.take_peak(), 200_000_000);
+        assert_eq!(a.peak(), 3_000_000);
+        assert_eq!(b.peak(), 200_000_000);
     }
 
     #[test]
@@ -646,35 +674,53 @@ mod tests {
             "schedlat_wait_threshold=",
             "schedlat_wait_threshold=-1",
             "schedlat_wait_threshold=0x10",
-            "schedlat_wait_threshold=5 count=",
-            "schedlat_wait_threshold=5 cnt=2",
-            "schedlat_wait_threshold=5 count=2 more",
+            "schedlat_wait_threshold=5000 count=",
+            "schedlat_wait_threshold=5000 cnt=2",
+            "schedlat_wait_threshold=5000 count=2 more",
+            // Below the floor, but not off.
+            "schedlat_wait_threshold=1",
+            "schedlat_wait_threshold=999 count=3",
         ] {
             assert_eq!(parse_control(bad), Err(ControlError::Invalid), "{bad}");
         }
+        assert_eq!(
+            parse_control("schedlat_wait_threshold=1000").map(|c| c.threshold_us),
+            Ok(MIN_THRESHOLD_US)
+        );
         for bad in [
             "schedlat_wait_threshold=3600000001",
             "schedlat_wait_threshold=99999999999999999999999",
-            "schedlat_wait_threshold=5 count=0",
-            "schedlat_wait_threshold=5 count=1000001",
+            "schedlat_wait_threshold=5000 count=0",
+            "schedlat_wait_threshold=5000 count=1000001",
         ] {
             assert_eq!(parse_control(bad), Err(ControlError::Range), "{bad}");
         }
         let mut out = String::new();
         format_control(
             &mut out,
-            &parse_control("memlat_direct_compact_threshold=7 count=2").unwrap(),
+            &parse_control("memlat_direct_compact_threshold=7000 count=2").unwrap(),
         )
         .unwrap();
-        assert_eq!(out, "memlat_direct_compact_threshold=7 count=2\n");
+        assert_eq!(out, "memlat_direct_compact_threshold=7000 count=2\n");
+    }
+
+    #[test]
+    fn max_writes() {
+        assert_eq!(parse_max_write("reset\n"), Ok(()));
+        assert_eq!(parse_max_write(" reset "), Ok(()));
+        for bad in ["", "\n", "0", "resets", "reset now", "RESET"] {
+            assert_eq!(parse_max_write(bad), Err(ControlError::Invalid), "{bad:?}");
+        }
     }
 
     #[test]
     fn control_writes_are_all_or_nothing() {
         let mut got = std::vec::Vec::new();
         assert_eq!(
-            parse_controls("schedlat_wait_threshold=1\n\nio_bad_threshold=2\n", |c| got
-                .push(c)),
+            parse_controls(
+                "schedlat_wait_threshold=1000\n\nio_bad_threshold=2\n",
+                |c| got.push(c)
+            ),
             Err(ControlError::Invalid)
         );
         assert!(got.is_empty());
@@ -684,7 +730,7 @@ mod tests {
         );
         assert_eq!(
             parse_controls(
-                "schedlat_wait_threshold=1\niolat_write_threshold=2 count=4\n",
+                "schedlat_wait_threshold=1000\niolat_write_threshold=2000 count=4\n",
                 |c| got.push(c)
             ),
             Ok(())

@@ -39,7 +39,7 @@
 use crate::cgstats::{CgStats, Crossing, EntryCache, Table};
 use crate::events::{self, Event, Ring, STACK_DEPTH};
 use crate::ffi;
-use crate::files::Files;
+use crate::files::{Files, KeptTexts};
 use crate::hist::{sleep_series, Series};
 use crate::stamps::{Slot, Stamps};
 use core::ffi::{c_uint, c_void};
@@ -95,6 +95,8 @@ pub(crate) struct Monitor {
     /// qmon's registered files, for notifying `sli.monitor` pollers; null
     /// while there are none.
     files: AtomicPtr<Files>,
+    /// Texts rendered for a buffer too small, for the next call.
+    pub(crate) kept: KeptTexts,
 }
 
 impl Monitor {
@@ -124,6 +126,7 @@ impl Monitor {
             events,
             events_head: AtomicU64::new(0),
             files: AtomicPtr::new(core::ptr::null_mut()),
+            kept: KeptTexts::new(),
         }))
     }
 
@@ -229,9 +232,13 @@ impl Monitor {
             e.nr_ids = s.chain(&mut e.ids);
             if task != 0 {
                 let t = task as *mut c_void;
+                let mut pid_ref: core::ffi::c_ulong = 0;
                 // SAFETY: `t` is valid (the caller's guarantee); `comm` has
-                // the 16 bytes the glue writes.
-                e.pid = unsafe { ffi::qmon_glue_task(t, e.comm.as_mut_ptr().cast()) };
+                // the 16 bytes the glue writes; the other two are writable.
+                e.pid = unsafe {
+                    ffi::qmon_glue_task(t, e.comm.as_mut_ptr().cast(), &mut pid_ref, &mut e.uid)
+                };
+                e.pid_ref = pid_ref as u64;
                 // SAFETY: as above; `stack` holds STACK_DEPTH entries.
                 let n = unsafe {
                     ffi::qmon_glue_stack(t, e.stack.as_mut_ptr().cast(), STACK_DEPTH as c_uint)

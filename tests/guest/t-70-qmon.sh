@@ -131,11 +131,16 @@ n=$(ms iolat_read 8-16ms $S/q/io/sli.io)
 expect_eq "writes" "$(count iolat_write $S/q/io/sli.hist)" 0
 echo "ok: 10 ms reads counted in 8-16ms"
 
-# sli.max: the largest latency since the last read, per series, in us.
+# sli.max: the largest latency since the last reset, per series, in us.
+# Reading leaves it; writing "reset" restarts it.
 m=$(awk '$1 == "iolat_read" { print $2 }' $S/q/io/sli.max)
 [ "$m" -ge 10000 ] || fail "sli.max iolat_read $m us, want >= 10000"
-expect_eq "sli.max after a read" "$(awk '$1 == "iolat_read" { print $2 }' $S/q/io/sli.max)" 0
-echo "ok: sli.max $m us, then 0"
+expect_eq "sli.max read again" "$(awk '$1 == "iolat_read" { print $2 }' $S/q/io/sli.max)" "$m"
+write_expect_err $S/q/io/sli.max 0 "Invalid argument"
+expect_eq "sli.max after a refused write" "$(awk '$1 == "iolat_read" { print $2 }' $S/q/io/sli.max)" "$m"
+echo reset > $S/q/io/sli.max || fail "reset sli.max"
+expect_eq "sli.max after reset" "$(awk '$1 == "iolat_read" { print $2 }' $S/q/io/sli.max)" 0
+echo "ok: sli.max $m us, $m again, then 0 after reset"
 
 # enabled=0 detaches the probes: nothing is counted; 1 attaches them again.
 P=/sys/module/qmon/parameters/enabled

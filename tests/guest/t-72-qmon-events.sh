@@ -21,18 +21,25 @@ setting() {
 expect_eq "sli.control lines" "$(wc -l < $S/t/w/sli.control)" 9
 expect_eq "default setting" "$(setting schedlat_sleep $S/t/w/sli.control)" \
 	"schedlat_sleep_threshold=0 count=1"
-for bad in "schedlat_sleep_threshold=abc" "bogus_threshold=5" "schedlat_sleep=5" \
-	"schedlat_sleep_threshold=5 count=x" "schedlat_sleep_threshold=5 extra=1" ""; do
+# A threshold below 1000 us (other than 0, off) would capture a stack at
+# nearly every context switch: refused.
+for bad in "schedlat_sleep_threshold=abc" "bogus_threshold=5000" "schedlat_sleep=5000" \
+	"schedlat_sleep_threshold=5000 count=x" "schedlat_sleep_threshold=5000 extra=1" "" \
+	"schedlat_sleep_threshold=1" "schedlat_sleep_threshold=999 count=5" \
+	"schedlat_wait_threshold=500"; do
 	write_expect_err $S/t/w/sli.control "$bad" "$EINVAL"
 done
-for bad in "schedlat_sleep_threshold=5 count=0" "schedlat_sleep_threshold=3600000001" \
-	"schedlat_sleep_threshold=5 count=1000001"; do
+for bad in "schedlat_sleep_threshold=5000 count=0" "schedlat_sleep_threshold=3600000001" \
+	"schedlat_sleep_threshold=5000 count=1000001"; do
 	write_expect_err $S/t/w/sli.control "$bad" "$ERANGE"
 done
 # A write with one bad line changes nothing.
-write_expect_err $S/t/w/sli.control "$(printf 'schedlat_sleep_threshold=7\nbogus\n')" "$EINVAL"
+write_expect_err $S/t/w/sli.control "$(printf 'schedlat_sleep_threshold=7000\nbogus\n')" "$EINVAL"
 expect_eq "unchanged" "$(setting schedlat_sleep $S/t/w/sli.control)" \
 	"schedlat_sleep_threshold=0 count=1"
+echo "schedlat_sleep_threshold=1000" > $S/t/w/sli.control || fail "threshold at the floor"
+expect_eq "floor" "$(setting schedlat_sleep $S/t/w/sli.control)" \
+	"schedlat_sleep_threshold=1000 count=1"
 
 printf 'schedlat_sleep_threshold=20000 count=2\nschedlat_wait_threshold=0\n' > $S/t/w/sli.control ||
 	fail "write sli.control"
@@ -86,7 +93,7 @@ expect_eq "monitor after reset" "$(awk '$1 == "schedlat_sleep" { print $2 }' $S/
 expect_eq "events after reset" "$(grep -c '^time_ns=' $S/t/w/sli.events)" "$n"
 
 # Unloading with a poller waiting.
-echo "schedlat_sleep_threshold=1 count=1000000" > $S/t/w/sli.control
+echo "schedlat_sleep_threshold=1000 count=1000000" > $S/t/w/sli.control
 pollpri $S/t/w/sli.monitor 3000 > /dev/null &
 poller=$!
 sleep 0.3
