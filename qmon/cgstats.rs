@@ -838,18 +838,8 @@ impl Table {
             if !now {
                 Self::fold(dead);
             }
-            let mut tail = dead;
             // SAFETY: entries of the dead list are ours until freed.
-            while let Some(next) = unsafe { (*tail).dead_next.load(Ordering::Relaxed).as_mut() } {
-                tail = next;
-            }
-            // SAFETY: as above.
-            unsafe {
-                (*tail)
-                    .dead_next
-                    .store(w.zombies.load(Ordering::Relaxed), Ordering::Relaxed)
-            };
-            w.zombies.store(dead, Ordering::Relaxed);
+            unsafe { Self::push_list(dead, &w.zombies) };
         }
         let mut z = w.zombies.load(Ordering::Relaxed);
         // All or none: an entry is never freed before its descendants,
@@ -876,6 +866,28 @@ impl Table {
     /// Moves the counts of the entries of the list `dead` (linked by
     /// `dead_next`, all unreachable by probes) into their nearest ancestors
     /// not in the list, so that these keep counting them. Under the mutex.
+    /// Puts the list `list` (linked by `dead_next`) in front of the list
+    /// `head` points to.
+    ///
+    /// # Safety
+    ///
+    /// `list` is a non-null list of entries the caller owns, as are those
+    /// of `head`'s list; nobody else changes either meanwhile.
+    unsafe fn push_list(list: *mut CgStats, head: &AtomicPtr<CgStats>) {
+        let mut tail = list;
+        // SAFETY: the caller owns the list's entries.
+        while let Some(next) = unsafe { (*tail).dead_next.load(Ordering::Relaxed).as_mut() } {
+            tail = next;
+        }
+        // SAFETY: as above; `tail` is the list's last entry.
+        unsafe {
+            (*tail)
+                .dead_next
+                .store(head.load(Ordering::Relaxed), Ordering::Relaxed)
+        };
+        head.store(list, Ordering::Relaxed);
+    }
+
     fn fold(dead: *mut CgStats) {
         // Mark the list: `seen` no longer matters to its entries.
         let mut p = dead;
@@ -982,18 +994,8 @@ impl Table {
             // Older entries wait for the new grace period too: an entry is
             // only unlinked after its descendants, so no reader reaches an
             // older one through a newer one.
-            let mut tail = dead;
             // SAFETY: entries of the dead list are ours until freed.
-            while let Some(next) = unsafe { (*tail).dead_next.load(Ordering::Relaxed).as_mut() } {
-                tail = next;
-            }
-            // SAFETY: as above.
-            unsafe {
-                (*tail)
-                    .dead_next
-                    .store(w.graveyard.load(Ordering::Relaxed), Ordering::Relaxed)
-            };
-            w.graveyard.store(dead, Ordering::Relaxed);
+            unsafe { Self::push_list(dead, &w.graveyard) };
             // SAFETY: no preconditions.
             w.cookie = unsafe { ffi::qmon_glue_rcu_start() };
         }
