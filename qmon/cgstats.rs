@@ -655,18 +655,7 @@ impl Table {
         series: &[Series],
         out: &mut [Snapshot; NR_SERIES],
     ) -> Result {
-        let pinned = {
-            let mut w = self.writer.lock();
-            // SAFETY: we hold the writer mutex for the use of the reference.
-            if unsafe { self.lookup(id) }.is_none() {
-                self.update_locked(&mut w)?;
-            }
-            // SAFETY: as above.
-            let entry = unsafe { self.lookup(id) }.ok_or(ENOENT)?;
-            let locked = Locked {
-                graveyard: w.graveyard.load(Ordering::Relaxed),
-                entry,
-            };
+        let pinned = self.with(id, |locked| -> Result<Pinned> {
             // INVARIANT: an entry goes into the vector as it is pinned.
             let mut pinned = Pinned(KVec::new());
             let mut res = Ok(());
@@ -684,8 +673,8 @@ impl Table {
                 }
             });
             res?;
-            pinned
-        };
+            Ok(pinned)
+        })??;
         // Removals from now on move counts into `gone`s already added: an
         // entry pinned here keeps its own counts until it is freed, which
         // waits for the pin.
