@@ -23,20 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static int join(const char *dir)
-{
-	char path[4096], pid[32];
-	int fd, n, ok;
-
-	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
-	fd = open(path, O_WRONLY);
-	if (fd < 0)
-		return -1;
-	n = snprintf(pid, sizeof(pid), "%d", getpid());
-	ok = write(fd, pid, n) == n;
-	close(fd);
-	return ok ? 0 : -1;
-}
+#include "join.h"
 
 static int cmp(const void *a, const void *b)
 {
