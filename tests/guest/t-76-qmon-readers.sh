@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
-# Unprivileged readers of qmon's files do not hold up cgroup changes: with
-# 1,000 cgroups and a full event buffer, users reading the root's sli.*
-# files in tight loops leave the time to create a cgroup, move a task in,
+# Unprivileged readers of the modules' files do not hold up cgroup changes:
+# with 1,000 cgroups and a full event buffer, users listing cgroupfs's
+# cgroup/ directory and reading the root's sli.* and rue.* files in tight
+# loops leave the time to create a cgroup, move a task in,
 # read its sli.max (as a monitoring agent does), move the task out and
 # remove the cgroup close to what it is without them. Before, every read
 # held qmon's table mutex across the sum of the whole tree, which the
@@ -13,6 +14,7 @@
 [ -e /sys/kernel/debug/kmemleak ] && skip "too slow on the debug kernel"
 setup_cgroupfs
 load qmon
+load rue
 S=$V/cgroup
 mkdir -p $CG/r $CG/churn
 i=0
@@ -48,7 +50,9 @@ rm -f /tmp/stop
 # reschedules.
 for k in 0 1 2 3; do
 	runas -c $k 1000 sh -c "while [ ! -e /tmp/stop ]; do
-		cat $S/sli.events $S/sli.hist $S/sli.cpu > /dev/null; done" &
+		cat $S/sli.events $S/sli.hist $S/sli.cpu $S/rue.io.stat \
+			$S/rue.memory.async_high $S/rue.memory.stat > /dev/null
+		ls $S > /dev/null; done" &
 done
 sleep 1
 seen=$(runas 1000 sh -c "cat $S/sli.events | grep -c '^time_ns='")
@@ -58,13 +62,14 @@ touch /tmp/stop
 wait
 ratio=$(awk -v a=$alone -v b=$busy 'BEGIN { printf "%.2f", b / a }')
 echo "a round of cgroup changes: ${alone} us alone, ${busy} us beside user loops" \
-	"reading the root's files ($seen events a read shows): ratio $ratio;" \
+	"listing cgroup/ and reading the root's files ($seen events a read shows): ratio $ratio;" \
 	"median wake-up latency ${alone_wake} us alone, ${busy_wake} us beside them"
 bound=4
 awk -v r=$ratio -v b=$bound 'BEGIN { exit !(r < b) }' ||
 	fail "users reading sli files slow cgroup changes ${ratio}x"
 echo "ok: reader loops slow cgroup changes ${ratio}x (< $bound)"
 
+unload rue
 unload qmon
 umount $V
 i=0
