@@ -51,8 +51,8 @@ rm -f /tmp/stop
 for k in 0 1 2 3; do
 	runas -c $k 1000 sh -c "while [ ! -e /tmp/stop ]; do
 		cat $S/sli.events $S/sli.hist $S/sli.cpu $S/rue.io.stat \
-			$S/rue.memory.async_high $S/rue.memory.stat > /dev/null
-		ls $S > /dev/null; done" &
+			$S/rue.memory.async_high $S/rue.memory.stat > /dev/null 2>&1
+		ls $S > /dev/null 2>&1; done" &
 done
 sleep 1
 seen=$(runas 1000 sh -c "cat $S/sli.events | grep -c '^time_ns='")
