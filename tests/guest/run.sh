@@ -48,6 +48,22 @@ for t in $tests; do
 	rc=$?
 	sed 's/^/# /' /tmp/out
 	dmesg -c | sed 's/^/# dmesg: /'
+	# Processes the test left behind (a killed test's background tasks,
+	# reparented to init) go first: their open files would pin modules.
+	left=$(ps -o pid,ppid | awk -v me=$$ '$2 == 1 && $1 != me { print $1 }')
+	if [ -n "$left" ]; then
+		kill -KILL $left 2>/dev/null
+		n=0
+		while [ $n -lt 50 ]; do
+			alive=
+			for p in $left; do
+				grep -qs '^State:.*[^Z] (' /proc/$p/status && alive=1
+			done
+			[ -n "$alive" ] || break
+			sleep 0.1
+			n=$((n + 1))
+		done
+	fi
 	# Leave no module of ours behind for the next test.
 	. /tests/lib.sh
 	unload_all > /dev/null 2>&1
