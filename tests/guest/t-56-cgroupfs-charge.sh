@@ -8,8 +8,12 @@
 
 setup_cgroupfs
 N=3000
-# Each open of a view costs milliseconds under KASAN and lockdep.
-[ -e /sys/kernel/debug/kmemleak ] && N=1000
+# Each open of a view costs milliseconds under KASAN and lockdep, and
+# KASAN's quarantine keeps freed objects (a render's scratch buffer) in the
+# slab for a while: debug kernels open 1,000 times and only print what
+# they measure, as t-73 does; kmemleak (t-90) checks them for leaks.
+debug=
+[ -e /sys/kernel/debug/kmemleak ] && N=1000 debug=1
 ulimit -n $((N + 64)) || fail "ulimit -n $((N + 64))"
 mkdir -p $CG/chg
 
@@ -49,8 +53,8 @@ ref=$(uncharged /proc/uptime)
 for f in uptime meminfo stat cpuinfo; do
 	got=$(uncharged $V/proc/$f)
 	echo "uncharged bytes per open: $V/proc/$f $got, /proc/uptime $ref"
-	[ $((got - ref)) -lt 512 ] ||
+	[ -n "$debug" ] || [ $((got - ref)) -lt 512 ] ||
 		fail "an open of $V/proc/$f leaves $((got - ref)) bytes more uncharged than /proc/uptime"
 done
-echo "ok: open views are charged to their opener"
+[ -n "$debug" ] || echo "ok: open views are charged to their opener"
 rmdir $CG/chg
