@@ -208,6 +208,16 @@ impl CgTarget {
     pub(crate) fn notify_key(&self) -> (usize, u64) {
         (self.reg.key(self.index), self.cg.id())
     }
+
+    /// Renders the file: the notification generation read before rendering
+    /// (news that comes meanwhile is not taken as seen), and the text.
+    fn render(&self, state: &State) -> Result<(u64, KVVec<u8>)> {
+        let (key, id) = self.notify_key();
+        let seen = notify::generation(key, id);
+        let mut text = Text(KVVec::new());
+        show(state, &self.reg, self.index, &self.cg, &mut text)?;
+        Ok((seen, text.0))
+    }
 }
 
 impl Drop for CgTarget {
@@ -324,13 +334,13 @@ pub(crate) unsafe extern "C" fn cgroupfs_rs_cg_open(
         }
         // From here on, dropping the target puts the module reference.
         let target = CgTarget { reg, index, cg };
-        // The generation before the text: news while rendering is kept.
-        let seen = notify::generation(target.reg.key(index), target.cg.id());
-        let mut text = Text(KVVec::new());
-        if read {
-            show(state, &target.reg, index, &target.cg, &mut text)?;
-        }
-        OpenFile::new(&text.0, Some(target), seen)
+        let (seen, text) = if read {
+            target.render(state)?
+        } else {
+            let (key, id) = target.notify_key();
+            (notify::generation(key, id), KVVec::new())
+        };
+        OpenFile::new(&text, Some(target), seen)
     })();
     // SAFETY: the caller passes a writable pointer.
     unsafe { openfile::publish(open, private) }
@@ -362,11 +372,9 @@ pub(crate) unsafe extern "C" fn cgroupfs_rs_cg_read(
         if !target.cg.alive() {
             return Err(ENOENT);
         }
-        let seen = notify::generation(key, id);
-        let mut text = Text(KVVec::new());
-        show(state()?, &target.reg, target.index, &target.cg, &mut text)?;
+        let (seen, text) = target.render(state()?)?;
         open.seen.store(seen, Ordering::Release);
-        Ok(text.0)
+        Ok(text)
     };
     // SAFETY: the caller passes the read's position and iterator.
     match unsafe { open.read(&mut *pos, iter, news, render) } {

@@ -5,8 +5,9 @@
 //! A file's whole text is rendered when it is opened, and reads serve that
 //! text: reads of any size and at any offset see one consistent snapshot.
 //! A read from offset 0 after an earlier read (or, for a per-cgroup file,
-//! after news came) renders the text anew, as procfs's and kernfs's files do (`top`, `vmstat 1` and `free -s` keep a file open and
-//! read it again from the start). A per-cgroup file also keeps what its
+//! after news came) renders the text anew, as procfs's and kernfs's files
+//! do (`top`, `vmstat 1` and `free -s` keep a file open and read it again
+//! from the start). A per-cgroup file also keeps what its
 //! writes go to, and the notification generation its text reflects (see
 //! `notify.rs`). What an open file keeps is charged to the opener's memory
 //! cgroup.
