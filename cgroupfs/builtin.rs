@@ -13,8 +13,8 @@
 
 use crate::cgroup::Cgroup;
 use crate::cpus;
-use crate::kparam;
-use crate::vecutil::swap_remove;
+use crate::support::kparam;
+use crate::support::vecutil::swap_remove;
 use crate::viewpath;
 use crate::views::{read_cg, State, Text};
 use core::ffi::CStr;

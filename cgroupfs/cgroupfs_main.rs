@@ -24,23 +24,8 @@
 use kernel::prelude::*;
 use kernel::sync::Arc;
 
-// Shared with the other modules, which use different parts of them.
-#[allow(dead_code)]
-#[path = "../common/kparam.rs"]
-mod kparam;
-#[path = "../common/params.rs"]
-mod params;
-#[path = "../common/textbuf.rs"]
-mod textbuf;
-
 mod builtin;
 mod cgroup;
-#[path = "../common/cgroup2_mount.rs"]
-mod cgroup2_mount;
-#[path = "../common/cgroup2_opts.rs"]
-mod cgroup2_opts;
-#[path = "../common/cgroupfs_api.rs"]
-mod cgroupfs_api;
 mod cgtree;
 mod cpus;
 mod diskstats;
@@ -54,14 +39,14 @@ mod openfile;
 mod procstat;
 mod recent;
 mod registry;
+#[path = "../support/mod.rs"]
+mod support;
 mod tree;
-#[path = "../common/vecutil.rs"]
-mod vecutil;
 mod viewpath;
 mod views;
 mod vmstat;
 
-use kparam::{Kind, Spec};
+use support::kparam::{Kind, Spec};
 
 module! {
     type: Cgroupfs,
@@ -72,7 +57,7 @@ module! {
 }
 
 /// The module's parameters (declared again in `glue.c`).
-pub(crate) static PARAMS: params::Params<2> = params::Params::new([
+pub(crate) static PARAMS: support::params::Params<2> = support::params::Params::new([
     Spec {
         name: "enabled",
         kind: Kind::Bool,
@@ -84,7 +69,7 @@ pub(crate) static PARAMS: params::Params<2> = params::Params::new([
         default: 50,
     },
 ]);
-params::export_params!(PARAMS, cgroupfs_rs_param_set, cgroupfs_rs_param_get);
+support::params::export_params!(PARAMS, cgroupfs_rs_param_set, cgroupfs_rs_param_get);
 
 struct Cgroupfs {
     // Dropped in declaration order: the type goes first, then its mount

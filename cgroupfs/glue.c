@@ -465,7 +465,7 @@ void cgroupfs_glue_module_put(void *owner)
 	module_put(owner);
 }
 
-/* The registration API other modules call (common/cgroupfs_api.h). */
+/* The registration API other modules call (support/cgroupfs_api.h). */
 EXPORT_SYMBOL_GPL(cgroupfs_register_files);
 EXPORT_SYMBOL_GPL(cgroupfs_unregister_files);
 EXPORT_SYMBOL_GPL(cgroupfs_notify);

@@ -6,8 +6,8 @@
 //! The views never read through the reader's mount namespace, so a view
 //! bind-mounted over the reader's `/proc/meminfo` can never read itself.
 
-use crate::cgroup2_mount;
 use crate::ffi;
+use crate::support::cgroup2_mount;
 use core::ffi::{c_char, c_longlong, c_void};
 use core::ptr::NonNull;
 use kernel::error::{from_err_ptr, Result};

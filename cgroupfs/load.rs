@@ -12,7 +12,7 @@
 use crate::cgroup::Cgroup;
 use crate::ffi;
 use crate::procstat::LoadAvg;
-use crate::vecutil::swap_remove;
+use crate::support::vecutil::swap_remove;
 use crate::views::state;
 use crate::views::State;
 use kernel::error::to_result;

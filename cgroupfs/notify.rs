@@ -47,7 +47,7 @@ pub(crate) fn notify(key: usize, id: u64) {
     unsafe { ffi::cgroupfs_glue_notify_wake(slot as c_uint) };
 }
 
-/// `cgroupfs_notify()` of `common/cgroupfs_api.h`.
+/// `cgroupfs_notify()` of `support/cgroupfs_api.h`.
 ///
 /// # Safety
 ///

@@ -7,8 +7,8 @@
 //! `registration id << 8 | index`. Calls into a registration's callbacks are
 //! counted; unregistering marks it dead and waits for the calls in flight.
 
-use crate::cgroupfs_api::CgroupfsFile;
-use crate::vecutil::swap_remove;
+use crate::support::cgroupfs_api::CgroupfsFile;
+use crate::support::vecutil::swap_remove;
 use core::ffi::{c_uint, c_void, CStr};
 use core::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
 use kernel::prelude::*;
@@ -297,7 +297,7 @@ impl Registry {
     }
 }
 
-/// `cgroupfs_register_files()` of `common/cgroupfs_api.h`.
+/// `cgroupfs_register_files()` of `support/cgroupfs_api.h`.
 ///
 /// # Safety
 ///
@@ -324,7 +324,7 @@ pub(crate) unsafe extern "C" fn cgroupfs_register_files(
     }
 }
 
-/// `cgroupfs_unregister_files()` of `common/cgroupfs_api.h`.
+/// `cgroupfs_unregister_files()` of `support/cgroupfs_api.h`.
 ///
 /// # Safety
 ///

@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! qmon's files in every `cgroup/<path>/` directory of cgroupfs mounts,
-//! added through cgroupfs's registration API (`common/cgroupfs_api.h`).
+//! added through cgroupfs's registration API (`support/cgroupfs_api.h`).
 
-use crate::cgroupfs_files::{CallCgroup, CgroupFiles, FileSet, FileSpec};
 use crate::cgstats::Locked;
 use crate::events::{self, Viewer};
 use crate::ffi;
 use crate::hist::{self, ControlError, Group, Series, Snapshot, NR_SERIES};
 use crate::probes::Monitor;
-use crate::textbuf::TextBuf;
+use crate::support::cgroupfs_files::{CallCgroup, CgroupFiles, FileSet, FileSpec};
+use crate::support::textbuf::TextBuf;
 use core::ffi::{c_uint, c_ulong, CStr};
 use core::fmt::{self, Write};
 use core::sync::atomic::{AtomicPtr, Ordering};

@@ -17,31 +17,19 @@
 use core::sync::atomic::{AtomicPtr, Ordering};
 use kernel::prelude::*;
 
-#[path = "../common/cgroupfs_api.rs"]
-mod cgroupfs_api;
-#[path = "../common/cgroupfs_files.rs"]
-mod cgroupfs_files;
 mod cgstats;
 mod events;
 mod ffi;
 mod files;
 mod hist;
-// Shared with the other modules, which use different parts of them.
-#[allow(dead_code)]
-#[path = "../common/kparam.rs"]
-mod kparam;
-#[path = "../common/param_lock.rs"]
-mod param_lock;
-#[path = "../common/params.rs"]
-mod params;
 mod probes;
 mod stamps;
-#[path = "../common/textbuf.rs"]
-mod textbuf;
+#[path = "../support/mod.rs"]
+mod support;
 
-use kparam::{Kind, Spec};
-use param_lock::ParamLock;
 use probes::Monitor;
+use support::kparam::{Kind, Spec};
+use support::param_lock::ParamLock;
 
 module! {
     type: Qmon,
@@ -52,7 +40,7 @@ module! {
 }
 
 /// The module's parameters (declared again in `glue.c`).
-pub(crate) static PARAMS: params::Params<1> = params::Params::new([Spec {
+pub(crate) static PARAMS: support::params::Params<1> = support::params::Params::new([Spec {
     name: "enabled",
     kind: Kind::Bool,
     default: 1,
@@ -72,7 +60,7 @@ fn apply() -> Result {
         None => Ok(()),
     }
 }
-params::export_params!(PARAMS, qmon_rs_param_set, qmon_rs_param_get, apply);
+support::params::export_params!(PARAMS, qmon_rs_param_set, qmon_rs_param_get, apply);
 
 struct Qmon {
     files: Option<KBox<files::Files>>,

@@ -3,8 +3,8 @@
 //! Cgroups as rue sees them: a counted reference, found by id, with the
 //! few things rue reads and writes.
 
-use crate::cgroup2_mount;
 use crate::ffi;
+use crate::support::cgroup2_mount;
 use core::ffi::{c_void, CStr};
 use kernel::prelude::*;
 

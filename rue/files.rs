@@ -3,13 +3,13 @@
 //! rue's files in every `cgroup/<path>/` directory of cgroupfs mounts.
 
 use crate::cgroup::Cgroup;
-use crate::cgroupfs_files::{CallCgroup, CgroupFiles, FileSet, FileSpec};
 use crate::iolat::{self, TargetError};
 use crate::ioqos;
-use crate::kparam::{parse_u32_in, ParseError};
 use crate::memqos::{self, AsyncMarks};
 use crate::settings::{Entry, Settings};
-use crate::textbuf::TextBuf;
+use crate::support::cgroupfs_files::{CallCgroup, CgroupFiles, FileSet, FileSpec};
+use crate::support::kparam::{parse_u32_in, ParseError};
+use crate::support::textbuf::TextBuf;
 use core::ffi::CStr;
 use core::fmt::{self, Write};
 use kernel::prelude::*;

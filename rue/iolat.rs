@@ -14,7 +14,7 @@
 //! - [`IoMax`]: the lines of the kernel's `io.max`, parsed and written.
 //! - [`Targets`]: a cgroup's `rue.io.latency_target_us`.
 
-use crate::kparam::ParseError;
+use crate::support::kparam::ParseError;
 use core::fmt::{self, Write};
 use core::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 

@@ -22,14 +22,15 @@
 //! (and, while rue throttles, the tighter of the two applies).
 
 use crate::cgroup::Cgroup;
+use crate::ffi;
 use crate::iolat::{
     self, Accum, Counts, IoMax, IoTable, LostTable, Signal, Slot, StatLine, Throttle, Verdict,
     NR_BUCKETS,
 };
 use crate::memqos;
 use crate::settings::Entry;
-use crate::textbuf::TextBuf;
-use crate::{ffi, vecutil};
+use crate::support::textbuf::TextBuf;
+use crate::support::vecutil;
 use core::ffi::c_uint;
 use core::fmt;
 use core::sync::atomic::{AtomicBool, AtomicPtr, Ordering};

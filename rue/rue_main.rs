@@ -19,38 +19,20 @@
 use kernel::prelude::*;
 
 mod cgroup;
-#[path = "../common/cgroup2_mount.rs"]
-mod cgroup2_mount;
-#[path = "../common/cgroup2_opts.rs"]
-mod cgroup2_opts;
-#[path = "../common/cgroupfs_api.rs"]
-mod cgroupfs_api;
-#[path = "../common/cgroupfs_files.rs"]
-mod cgroupfs_files;
 mod ffi;
 mod files;
 mod iolat;
 mod ioqos;
-// Shared with the other modules, which use different parts of them.
-#[allow(dead_code)]
-#[path = "../common/kparam.rs"]
-mod kparam;
 mod memqos;
 mod oom;
-#[path = "../common/param_lock.rs"]
-mod param_lock;
-#[path = "../common/params.rs"]
-mod params;
 mod settings;
-#[path = "../common/textbuf.rs"]
-mod textbuf;
-#[path = "../common/vecutil.rs"]
-mod vecutil;
+#[path = "../support/mod.rs"]
+mod support;
 mod worker;
 
 use core::sync::atomic::{AtomicPtr, Ordering};
-use kparam::{Kind, Spec};
-use param_lock::ParamLock;
+use support::kparam::{Kind, Spec};
+use support::param_lock::ParamLock;
 
 module! {
     type: Rue,
@@ -61,7 +43,7 @@ module! {
 }
 
 /// The module's parameters (declared again in `glue.c`).
-pub(crate) static PARAMS: params::Params<5> = params::Params::new([
+pub(crate) static PARAMS: support::params::Params<5> = support::params::Params::new([
     Spec {
         name: "memory_qos",
         kind: Kind::Bool,
@@ -105,7 +87,7 @@ fn apply() -> Result {
         None => Ok(()),
     }
 }
-params::export_params!(PARAMS, rue_rs_param_set, rue_rs_param_get, apply);
+support::params::export_params!(PARAMS, rue_rs_param_set, rue_rs_param_get, apply);
 
 struct Rue {
     // Dropped in this order: the worker stops, the files go (waiting for

@@ -9,7 +9,7 @@
 use crate::iolat::Targets;
 use crate::ioqos::IoQos;
 use crate::memqos::DEFAULT_DISTANCE_FACTOR;
-use crate::vecutil::swap_remove;
+use crate::support::vecutil::swap_remove;
 use kernel::prelude::*;
 use kernel::sync::{new_mutex, Mutex};
 

@@ -18,7 +18,7 @@ use crate::cgroup::Cgroup;
 use crate::ffi;
 use crate::memqos::{self, PrioReclaim};
 use crate::settings::{Entry, Settings};
-use crate::textbuf::TextBuf;
+use crate::support::textbuf::TextBuf;
 use crate::PARAMS;
 use core::ffi::c_ulong;
 use core::fmt::Write;

@@ -11,7 +11,7 @@
 //!   `cgroup_hello: loaded from /demo/a (depth 2)`;
 //! - a per-cgroup file added to every `cgroup/<path>/` directory of
 //!   cgroupfs mounts through cgroupfs's registration API, with the safe
-//!   `FileSet` and `CgroupFiles` of `common/cgroupfs_files.rs`:
+//!   `FileSet` and `CgroupFiles` of `support/cgroupfs_files.rs`:
 //!   `hello.greeting` reads `<greeting> from cgroup <id>` and takes a new
 //!   greeting (1 to 31 printable characters) on write.
 
@@ -20,14 +20,10 @@ use core::fmt::{self, Write};
 use kernel::prelude::*;
 use kernel::sync::{new_mutex, Mutex};
 
-#[path = "../common/cgroupfs_api.rs"]
-mod cgroupfs_api;
-#[path = "../common/cgroupfs_files.rs"]
-mod cgroupfs_files;
-#[path = "../common/textbuf.rs"]
-mod textbuf;
-use cgroupfs_files::{CallCgroup, CgroupFiles, FileSet, FileSpec};
-use textbuf::TextBuf;
+#[path = "../support/mod.rs"]
+mod support;
+use support::cgroupfs_files::{CallCgroup, CgroupFiles, FileSet, FileSpec};
+use support::textbuf::TextBuf;
 
 module! {
     type: CgroupHello,

@@ -37,7 +37,7 @@ mkdir -p "$outdir"
 outdir=$(cd "$outdir" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-sources=(Makefile Kbuild VERSION LICENSE README.md common cgroupfs qmon rue samples scripts Documentation)
+sources=(Makefile Kbuild VERSION LICENSE README.md support cgroupfs qmon rue samples scripts Documentation)
 
 # --- the modules for one kernel -------------------------------------------
 src=$work/src
@@ -116,7 +116,7 @@ fi
 dk=$work/rfl-cloudnative-dkms
 dsrc=$dk/usr/src/rfl-cloudnative-$version
 mkdir -p "$dsrc" "$dk/DEBIAN"
-(cd "$RFL_TOP" && cp -r Makefile Kbuild VERSION LICENSE common cgroupfs qmon rue samples "$dsrc/")
+(cd "$RFL_TOP" && cp -r Makefile Kbuild VERSION LICENSE support cgroupfs qmon rue samples "$dsrc/")
 sed "s/@VERSION@/$version/" "$RFL_TOP/scripts/package/dkms.conf" >"$dsrc/dkms.conf"
 cat >"$dk/DEBIAN/control" <<-EOT
 	Package: rfl-cloudnative-dkms

@@ -27,7 +27,7 @@ mkdir -p "$out"
 	--exclude='*.o' --exclude='*.ko' --exclude='*.cmd' --exclude='*.mod' \
 	--exclude='*.mod.c' --exclude='*.d' --exclude='*.rmeta' --exclude='modules.order' \
 	--exclude='Module.symvers' --exclude='.*' \
-	Makefile Kbuild VERSION common cgroupfs qmon rue samples "$out/")
+	Makefile Kbuild VERSION support cgroupfs qmon rue samples "$out/")
 
 buildlog=$out/build.log
 if ! make -C "$out" KDIR="$kdir" ARCH="$arch" W=1 CLIPPY=1 modules >"$buildlog" 2>&1; then

@@ -36,7 +36,7 @@ trap 'rm -rf "$work"' EXIT
 # --- the source tarball, with its spec -------------------------------------
 name=rfl-cloudnative-$version
 mkdir -p "$work/$name"
-(cd "$RFL_TOP" && cp -r Makefile Kbuild VERSION LICENSE README.md common cgroupfs qmon rue samples \
+(cd "$RFL_TOP" && cp -r Makefile Kbuild VERSION LICENSE README.md support cgroupfs qmon rue samples \
 	scripts Documentation "$work/$name/")
 # rpmbuild -tb wants exactly one spec in the tarball: the kmod one, on top.
 rm "$work/$name"/scripts/package/*.spec

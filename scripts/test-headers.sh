@@ -34,7 +34,7 @@ hdrs=$out/headers
 
 mods=$out/modules
 mkdir -p "$mods"
-(cd "$RFL_TOP" && cp -r Makefile Kbuild VERSION common cgroupfs qmon rue samples "$mods/")
+(cd "$RFL_TOP" && cp -r Makefile Kbuild VERSION support cgroupfs qmon rue samples "$mods/")
 
 # Without Rust metadata: one clear error, nothing built.
 if make -C "$mods" KDIR="$hdrs" ARCH="$arch" modules >"$out/no-meta.log" 2>&1; then

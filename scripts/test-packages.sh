@@ -154,7 +154,7 @@ if want deb; then
 	if [ $native -eq 1 ]; then
 		src=$out/deb-src
 		mkdir -p "$src"
-		(cd "$RFL_TOP" && cp -r Makefile Kbuild VERSION common cgroupfs qmon rue samples "$src/")
+		(cd "$RFL_TOP" && cp -r Makefile Kbuild VERSION support cgroupfs qmon rue samples "$src/")
 		make -C "$src" KDIR="$hdrs" ARCH="$arch" W=1 modules >"$out/deb-headers-build.log" 2>&1 ||
 			die "module build against linux-headers + metadata failed (log: $out/deb-headers-build.log)"
 		! grep -iE '(^|[^_])warning[:[]' "$out/deb-headers-build.log" >&2 ||

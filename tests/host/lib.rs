@@ -5,8 +5,14 @@
 
 #![allow(dead_code)]
 
-#[path = "../../common/cgroup2_opts.rs"]
-mod cgroup2_opts;
+/// The pure parts of the support layer, at the path the modules use.
+#[path = "../../support"]
+mod support {
+    pub(crate) mod cgroup2_opts;
+    pub(crate) mod kparam;
+    pub(crate) mod textbuf;
+}
+
 #[path = "../../cgroupfs/cpus.rs"]
 mod cpus;
 #[path = "../../cgroupfs/diskstats.rs"]
@@ -17,8 +23,6 @@ mod events;
 mod hist;
 #[path = "../../rue/iolat.rs"]
 mod iolat;
-#[path = "../../common/kparam.rs"]
-mod kparam;
 #[path = "../../cgroupfs/meminfo.rs"]
 mod meminfo;
 #[path = "../../rue/memqos.rs"]
@@ -29,8 +33,6 @@ mod procstat;
 mod recent;
 #[path = "../../qmon/stamps.rs"]
 mod stamps;
-#[path = "../../common/textbuf.rs"]
-mod textbuf;
 #[path = "../../cgroupfs/viewpath.rs"]
 mod viewpath;
 #[path = "../../cgroupfs/vmstat.rs"]

@@ -3,7 +3,7 @@
  * cgroupfs: the API through which other modules add files to every
  * cgroup/<path>/ directory of cgroupfs mounts. See
  * Documentation/cgroupfs.rst, "Per-cgroup files for other modules".
- * The Rust mirror of these declarations is common/cgroupfs_api.rs.
+ * The Rust mirror of these declarations is support/cgroupfs_api.rs.
  */
 #ifndef CGROUPFS_API_H
 #define CGROUPFS_API_H

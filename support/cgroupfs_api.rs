@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! Rust mirror of `common/cgroupfs_api.h`: the API through which modules add
+//! Rust mirror of `support/cgroupfs_api.h`: the API through which modules add
 //! files to every `cgroup/<path>/` directory of cgroupfs mounts.
 
 use core::ffi::{c_char, c_long, c_void};

@@ -4,13 +4,13 @@
 //!
 //! A module lists its parameters as [`kparam::Spec`]s in a [`Params`] and
 //! declares the same names on the C side with `RFL_PARAM()` from
-//! `common/param_glue.h`; the kernel's parameter code then calls the two
+//! `support/param_glue.h`; the kernel's parameter code then calls the two
 //! functions that [`export_params!`] defines, which parse and format through
 //! [`kparam`]. Values are atomics, so a parameter can be read from any context
 //! and is never seen half-written; they live in statics because the kernel
 //! sets parameters given to `insmod` before the module's init runs.
 
-use crate::kparam::{ParseError, Spec};
+use super::kparam::{ParseError, Spec};
 use core::ffi::{c_char, c_int, CStr};
 use core::sync::atomic::{AtomicU32, Ordering};
 use kernel::error::code::{EINVAL, ENOENT, ERANGE};
@@ -112,7 +112,7 @@ impl<const N: usize> Params<N> {
         // SAFETY: the caller guarantees `buf` is valid for a page of writes
         // and nothing else accesses it during this call.
         let out = unsafe { core::slice::from_raw_parts_mut(buf.cast::<u8>(), GET_BUF_LEN) };
-        let mut w = crate::textbuf::TextBuf::new(out);
+        let mut w = super::textbuf::TextBuf::new(out);
         let v = self.values[i].load(Ordering::Relaxed);
         if self.specs[i].format(v, &mut w).is_err() {
             return EINVAL.to_errno();
@@ -128,7 +128,7 @@ impl<const N: usize> Params<N> {
 /// the module); a write it fails is undone.
 macro_rules! export_params {
     ($params:expr, $set:ident, $get:ident) => {
-        $crate::params::export_params!($params, $set, $get, || Ok(()));
+        $crate::support::params::export_params!($params, $set, $get, || Ok(()));
     };
     ($params:expr, $set:ident, $get:ident, $apply:expr) => {
         /// Called by the kernel's parameter code for a write.

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The C half of common/cgroup2_mount.rs: the cgroup v2 hierarchy's root
+ * The C half of support/cgroup2_mount.rs: the cgroup v2 hierarchy's root
  * flags and the flag of each of its mount options, so that a private mount
  * can pass exactly the options the hierarchy has. Included by the one
  * glue.c of each module that mounts cgroup2; the logic is in Rust.
@@ -10,7 +10,7 @@
 
 #include <linux/cgroup.h>
 
-/* The order of NAMES in common/cgroup2_opts.rs. */
+/* The order of NAMES in support/cgroup2_opts.rs. */
 extern const unsigned int rfl_cgroup2_option_flags[6];
 const unsigned int rfl_cgroup2_option_flags[6] = {
 	CGRP_ROOT_NS_DELEGATE,

@@ -3,7 +3,7 @@
 //! Mounting the cgroup v2 hierarchy privately without changing its options
 //! (see `cgroup2_opts.rs` for why a plain mount would).
 
-use crate::cgroup2_opts::{self, NR_OPTIONS};
+use super::cgroup2_opts::{self, NR_OPTIONS};
 use core::ffi::{c_char, c_uint};
 use kernel::prelude::*;
 

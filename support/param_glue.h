@@ -9,12 +9,12 @@
  *   int prefix_rs_param_get(const char *name, char *buf);
  *
  * It also defines rfl_param_lock() and rfl_param_unlock(), the module's
- * kernel_param_lock(), which parameter writes hold (common/param_lock.rs
+ * kernel_param_lock(), which parameter writes hold (support/param_lock.rs
  * wraps them for Rust).
  *
  * RFL_PARAM(prefix, name, type, desc) declares one writable parameter using
  * them; type ("bool", "uint") is what modinfo shows.
- * The Rust side finds the parameter by name (see common/params.rs).
+ * The Rust side finds the parameter by name (see support/params.rs).
  */
 #ifndef RFL_PARAM_GLUE_H
 #define RFL_PARAM_GLUE_H

@@ -3,15 +3,15 @@
 //! A module's set of per-cgroup files, registered with cgroupfs while the
 //! value lives: the safe wrapper of `cgroupfs_register_files()`,
 //! `cgroupfs_unregister_files()` and `cgroupfs_notify()`
-//! (`common/cgroupfs_api.h`).
+//! (`support/cgroupfs_api.h`).
 //!
 //! A module implements [`CgroupFiles`] for the state its files show and
 //! registers it with [`FileSet::register`]; the C callbacks cgroupfs calls
 //! are the generic trampolines here, which find that state and the file's
 //! index from the callback's `data`.
 
-use crate::cgroupfs_api::CgroupfsFile;
-use crate::textbuf::TextBuf;
+use super::cgroupfs_api::CgroupfsFile;
+use super::textbuf::TextBuf;
 use core::ffi::{c_char, c_long, c_uint, c_void, CStr};
 use core::fmt;
 use core::ptr::NonNull;
