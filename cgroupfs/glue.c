@@ -29,9 +29,8 @@
 #include <linux/sysfs.h>
 
 #include "glue.h"
-#include "cgroup2_glue.h"
-#include "memcg_glue.h"
 #include "param_glue.h"
+#include "support_glue.c"
 
 MODULE_VERSION(RFL_VERSION);
 #include "cgroupfs_api.h"

@@ -32,6 +32,7 @@
 
 #include "glue.h"
 #include "param_glue.h"
+#include "support_glue.c"
 
 MODULE_VERSION(RFL_VERSION);
 

@@ -15,13 +15,13 @@
 //!   `hello.greeting` reads `<greeting> from cgroup <id>` and takes a new
 //!   greeting (1 to 31 printable characters) on write.
 
-use core::ffi::{c_char, c_int};
 use core::fmt::{self, Write};
 use kernel::prelude::*;
 use kernel::sync::{new_mutex, Mutex};
 
 #[path = "../support/mod.rs"]
 mod support;
+use support::cgroup::Cgroup;
 use support::cgroupfs_files::{CallCgroup, CgroupFiles, FileSet, FileSpec};
 use support::textbuf::TextBuf;
 
@@ -33,19 +33,10 @@ module! {
     license: "GPL",
 }
 
-extern "C" {
-    fn cgroup_hello_glue_current_cgroup_path(buf: *mut c_char, len: usize) -> c_int;
-}
-
-/// Writes the current task's cgroup v2 path into `buf` and returns it.
-fn current_cgroup_path(buf: &mut [u8]) -> Result<&str> {
-    // SAFETY: `buf` is valid for `buf.len()` bytes of writes for the call.
-    let ret = unsafe { cgroup_hello_glue_current_cgroup_path(buf.as_mut_ptr().cast(), buf.len()) };
-    if ret < 0 {
-        return Err(Error::from_errno(ret));
-    }
-    let len = (ret as usize).min(buf.len());
-    core::str::from_utf8(&buf[..len]).map_err(|_| EINVAL)
+/// The current task's cgroup v2 path, as its cgroup namespace sees it.
+fn current_cgroup_path() -> Result<KVec<u8>> {
+    let own = Cgroup::current().ok_or(ENOENT)?;
+    own.path(&Cgroup::current_ns_root().ok_or(ENOENT)?)
 }
 
 /// Nesting depth of a cgroup path: 0 for the root `/`.
@@ -128,8 +119,8 @@ struct CgroupHello {
 
 impl kernel::Module for CgroupHello {
     fn init(module: &'static ThisModule) -> Result<Self> {
-        let mut buf = [0u8; 256];
-        let path = current_cgroup_path(&mut buf)?;
+        let path = current_cgroup_path()?;
+        let path = core::str::from_utf8(&path).map_err(|_| EINVAL)?;
         pr_info!("loaded from {} (depth {})\n", path, depth(path));
         Ok(CgroupHello {
             _file: HelloFile::register(module)?,

@@ -4,23 +4,18 @@
 //! (see `cgroup2_opts.rs` for why a plain mount would).
 
 use super::cgroup2_opts::{self, NR_OPTIONS};
-use core::ffi::{c_char, c_uint};
+use super::ffi;
+use core::ffi::c_char;
 use kernel::prelude::*;
 
-extern "C" {
-    /// The root flag of each option of `cgroup2_opts::NAMES`.
-    static rfl_cgroup2_option_flags: [c_uint; NR_OPTIONS];
-    fn rfl_cgroup2_root_flags() -> c_uint;
-}
-
 fn option_flags() -> [u32; NR_OPTIONS] {
-    // SAFETY: a constant array defined in `cgroup2_glue.h`, never written.
-    unsafe { rfl_cgroup2_option_flags }
+    // SAFETY: a constant array defined in `support_glue.c`, never written.
+    unsafe { ffi::rfl_cgroup2_option_flags }
 }
 
 fn root_flags() -> u32 {
     // SAFETY: no preconditions: reads one word of the v2 hierarchy's root.
-    unsafe { rfl_cgroup2_root_flags() }
+    unsafe { ffi::rfl_cgroup2_root_flags() }
 }
 
 /// Calls `mount` with the mount data (a writable NUL-terminated string, or

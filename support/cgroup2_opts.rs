@@ -12,7 +12,7 @@
 //! the host.
 
 /// The options, as `cgroup_show_options()` prints them, in the order of the
-/// flags in `rfl_cgroup2_option_flags` (`support/cgroup2_glue.h`).
+/// flags in `rfl_cgroup2_option_flags` (`support/support_glue.c`).
 pub(crate) const NAMES: [&str; NR_OPTIONS] = [
     "nsdelegate",
     "favordynmods",

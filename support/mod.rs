@@ -17,12 +17,18 @@
 //! Not every module uses every wrapper, so unused items are allowed here.
 #![allow(dead_code, unused_macros, unused_imports)]
 
+pub(crate) mod cgroup;
 pub(crate) mod cgroup2_mount;
 pub(crate) mod cgroup2_opts;
 pub(crate) mod cgroupfs_api;
 pub(crate) mod cgroupfs_files;
+pub(crate) mod dwork;
+pub(crate) mod ffi;
 pub(crate) mod kparam;
+pub(crate) mod mount;
 pub(crate) mod param_lock;
 pub(crate) mod params;
+pub(crate) mod slot;
 pub(crate) mod textbuf;
+pub(crate) mod tracepoint;
 pub(crate) mod vecutil;

@@ -8,9 +8,9 @@
  *   int prefix_rs_param_set(const char *name, const char *val);
  *   int prefix_rs_param_get(const char *name, char *buf);
  *
- * It also defines rfl_param_lock() and rfl_param_unlock(), the module's
- * kernel_param_lock(), which parameter writes hold (support/param_lock.rs
- * wraps them for Rust).
+ * Parameter writes hold the module's kernel_param_lock(), which
+ * rfl_param_lock() and rfl_param_unlock() of support_glue.c take
+ * (support/param_lock.rs wraps them for Rust).
  *
  * RFL_PARAM(prefix, name, type, desc) declares one writable parameter using
  * them; type ("bool", "uint") is what modinfo shows.
@@ -34,19 +34,6 @@ static int prefix##_param_set(const char *val,				\
 static int prefix##_param_get(char *buf, const struct kernel_param *kp)\
 {									\
 	return prefix##_rs_param_get(kp->name, buf);			\
-}									\
-									\
-void rfl_param_lock(void);						\
-void rfl_param_unlock(void);						\
-									\
-void rfl_param_lock(void)						\
-{									\
-	kernel_param_lock(THIS_MODULE);					\
-}									\
-									\
-void rfl_param_unlock(void)						\
-{									\
-	kernel_param_unlock(THIS_MODULE);				\
 }									\
 									\
 static const struct kernel_param_ops prefix##_param_ops = {		\

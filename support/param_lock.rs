@@ -1,13 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! The module's parameter lock, held by the kernel around every write to
-//! the module's parameters (`RFL_PARAM_OPS()` in `param_glue.h` defines
-//! the functions).
+//! the module's parameters (`rfl_param_lock()` of `support_glue.c`).
 
-extern "C" {
-    fn rfl_param_lock();
-    fn rfl_param_unlock();
-}
+use super::ffi;
 
 /// Holds the module's parameter lock while it lives.
 pub(crate) struct ParamLock(());
@@ -16,7 +12,7 @@ impl ParamLock {
     /// Takes the lock (process context; it sleeps).
     pub(crate) fn lock() -> Self {
         // SAFETY: no preconditions.
-        unsafe { rfl_param_lock() };
+        unsafe { ffi::rfl_param_lock() };
         ParamLock(())
     }
 }
@@ -24,6 +20,6 @@ impl ParamLock {
 impl Drop for ParamLock {
     fn drop(&mut self) {
         // SAFETY: taken in `lock()`.
-        unsafe { rfl_param_unlock() };
+        unsafe { ffi::rfl_param_unlock() };
     }
 }
