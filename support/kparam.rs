@@ -8,6 +8,7 @@
 //! `/sys/module/<module>/parameters/<name>` into a value or an error that maps
 //! onto an errno, and [`Spec::format`] renders a value the way it reads back.
 
+use super::decimal::{self, DecimalError};
 use core::fmt::Write;
 
 /// Why a written value was refused.
@@ -69,20 +70,10 @@ pub(crate) fn parse_bool(input: &[u8]) -> Result<bool, ParseError> {
 ///
 /// A number too large for `u64` is out of range, not invalid: it is a number.
 pub(crate) fn parse_u32_in(input: &[u8], min: u32, max: u32) -> Result<u32, ParseError> {
-    let s = trim(input);
-    if s.is_empty() || !s.iter().all(u8::is_ascii_digit) {
-        return Err(ParseError::Invalid);
-    }
-    let mut v: u64 = 0;
-    for d in s {
-        v = match v
-            .checked_mul(10)
-            .and_then(|v| v.checked_add(u64::from(d - b'0')))
-        {
-            Some(v) => v,
-            None => return Err(ParseError::Range),
-        };
-    }
+    let v = decimal::parse_u64(trim(input)).map_err(|e| match e {
+        DecimalError::Invalid => ParseError::Invalid,
+        DecimalError::Range => ParseError::Range,
+    })?;
     match u32::try_from(v) {
         Ok(v) if (min..=max).contains(&v) => Ok(v),
         _ => Err(ParseError::Range),

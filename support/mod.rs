@@ -22,6 +22,7 @@ pub(crate) mod cgroup2_mount;
 pub(crate) mod cgroup2_opts;
 pub(crate) mod cgroupfs_api;
 pub(crate) mod cgroupfs_files;
+pub(crate) mod decimal;
 pub(crate) mod dwork;
 pub(crate) mod ffi;
 pub(crate) mod kparam;

@@ -9,6 +9,7 @@
 #[path = "../../support"]
 mod support {
     pub(crate) mod cgroup2_opts;
+    pub(crate) mod decimal;
     pub(crate) mod kparam;
     pub(crate) mod textbuf;
 }
