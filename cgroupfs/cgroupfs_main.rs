@@ -36,6 +36,8 @@ mod load;
 mod meminfo;
 mod notify;
 mod openfile;
+// `pub`: the C entry points `export_params!` defines there are `pub`.
+pub mod params;
 mod procstat;
 mod recent;
 mod registry;
@@ -46,8 +48,6 @@ mod viewpath;
 mod views;
 mod vmstat;
 
-use support::kparam::{Kind, Spec};
-
 module! {
     type: Cgroupfs,
     name: "cgroupfs",
@@ -55,21 +55,6 @@ module! {
     description: "Per-cgroup views of /proc files and a per-cgroup file tree",
     license: "GPL",
 }
-
-/// The module's parameters (declared again in `glue.c`).
-pub(crate) static PARAMS: support::params::Params<2> = support::params::Params::new([
-    Spec {
-        name: "enabled",
-        kind: Kind::Bool,
-        default: 1,
-    },
-    Spec {
-        name: "stat_cache_ms",
-        kind: Kind::Range { min: 0, max: 1000 },
-        default: 50,
-    },
-]);
-support::params::export_params!(PARAMS, cgroupfs_rs_param_set, cgroupfs_rs_param_get);
 
 struct Cgroupfs {
     // Dropped in declaration order: the type goes first, then its mount
@@ -110,7 +95,7 @@ impl kernel::Module for Cgroupfs {
         let builtin = BuiltinFiles::register()?;
         let mount_point = fs_type::MountPoint::create()?;
         let fs = fs_type::FsType::register()?;
-        pr_info!("registered (enabled={})\n", PARAMS.get("enabled"));
+        pr_info!("registered (enabled={})\n", params::PARAMS.get("enabled"));
         Ok(Cgroupfs {
             _fs: fs,
             _mount_point: mount_point,

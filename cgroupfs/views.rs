@@ -13,6 +13,7 @@ use crate::kio::PrivateMount;
 use crate::load;
 use crate::meminfo::{self, MemStat, MemView};
 use crate::openfile::{self, OpenFile};
+use crate::params;
 use crate::procstat::{self, CpuTimes, LoadAvg};
 use crate::recent::Recent;
 use crate::registry::Registry;
@@ -20,7 +21,6 @@ use crate::support::vecutil::swap_remove;
 use crate::tree::View;
 use crate::viewpath;
 use crate::vmstat;
-use crate::PARAMS;
 use core::ffi::{c_int, c_ulong, c_void};
 use core::fmt::{self, Write};
 use core::sync::atomic::{AtomicPtr, Ordering};
@@ -196,7 +196,7 @@ fn read_host(mnt: &PrivateMount, path: &CStr) -> Result<KVVec<u8>> {
 /// pod if it is in one, else its cgroup namespace root if that is not the
 /// root, else its own cgroup.
 fn current_view(state: &State) -> Result<Option<Cgroup>> {
-    if PARAMS.get("enabled") == 0 {
+    if !params::enabled() {
         return Ok(None);
     }
     let own = Cgroup::current().ok_or(ENOENT)?;
@@ -261,11 +261,6 @@ fn mem_view(src: &State, cgroup: &[u8], cg: &Cgroup) -> Result<Option<MemView>> 
     }))
 }
 
-/// How long parsed statistics serve the views, in ns (0: not at all).
-fn cache_ttl_ns() -> u64 {
-    u64::from(PARAMS.get("stat_cache_ms")) * 1_000_000
-}
-
 /// The value of `key` in `cache` if it is at most `stat_cache_ms` old,
 /// else `read(now)`, kept there (`dup` copies a value).
 fn cached<T, const N: usize>(
@@ -274,7 +269,7 @@ fn cached<T, const N: usize>(
     dup: impl Fn(&T) -> Result<T>,
     read: impl FnOnce(u64) -> Result<T>,
 ) -> Result<T> {
-    let (ttl_ns, now) = (cache_ttl_ns(), load::boottime_ns());
+    let (ttl_ns, now) = (params::stat_cache_ns(), load::boottime_ns());
     if ttl_ns == 0 {
         return read(now);
     }
