@@ -28,9 +28,11 @@ mod builtin;
 mod cgroup;
 mod cgtree;
 mod cpus;
+mod cpusnap;
 mod diskstats;
 mod ffi;
 mod fs_type;
+mod kfiles;
 mod kio;
 mod load;
 mod meminfo;
@@ -41,8 +43,10 @@ pub mod params;
 mod procstat;
 mod recent;
 mod registry;
+mod state;
 #[path = "../support/mod.rs"]
 mod support;
+mod text;
 mod tree;
 mod viewpath;
 mod views;
@@ -64,7 +68,7 @@ struct Cgroupfs {
     _builtin: BuiltinFiles,
     _sampler: load::Sampler,
     _probes: load::Probes,
-    _state: views::Published,
+    _state: state::Published,
 }
 
 /// cgroupfs's own per-cgroup files, registered while this lives.
@@ -72,7 +76,7 @@ struct BuiltinFiles(Arc<registry::Registration>);
 
 impl BuiltinFiles {
     fn register() -> Result<Self> {
-        let reg = views::state()?
+        let reg = state::state()?
             .registry
             .register(registry::Source::Builtin(builtin::FILES))?;
         Ok(Self(reg))
@@ -81,7 +85,7 @@ impl BuiltinFiles {
 
 impl Drop for BuiltinFiles {
     fn drop(&mut self) {
-        if let Ok(state) = views::state() {
+        if let Ok(state) = state::state() {
             state.registry.unregister(&self.0);
         }
     }
@@ -89,7 +93,7 @@ impl Drop for BuiltinFiles {
 
 impl kernel::Module for Cgroupfs {
     fn init(_module: &'static ThisModule) -> Result<Self> {
-        let state = views::Published::new(KBox::pin_init(views::State::new()?, GFP_KERNEL)?);
+        let published = state::Published::new(KBox::pin_init(state::State::new()?, GFP_KERNEL)?);
         let probes = load::Probes::register()?;
         let sampler = load::Sampler::start();
         let builtin = BuiltinFiles::register()?;
@@ -102,7 +106,7 @@ impl kernel::Module for Cgroupfs {
             _builtin: builtin,
             _sampler: sampler,
             _probes: probes,
-            _state: state,
+            _state: published,
         })
     }
 }

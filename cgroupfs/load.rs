@@ -12,9 +12,8 @@
 use crate::cgroup::Cgroup;
 use crate::ffi;
 use crate::procstat::LoadAvg;
+use crate::state::{state, State};
 use crate::support::vecutil::swap_remove;
-use crate::views::state;
-use crate::views::State;
 use kernel::error::to_result;
 use kernel::prelude::*;
 

@@ -309,7 +309,7 @@ pub(crate) unsafe extern "C" fn cgroupfs_register_files(
     files: *const CgroupfsFile,
     nr: c_uint,
 ) -> *mut c_void {
-    let state = match crate::views::state() {
+    let state = match crate::state::state() {
         Ok(s) => s,
         Err(e) => return e.to_ptr(),
     };
@@ -333,7 +333,7 @@ pub(crate) unsafe extern "C" fn cgroupfs_register_files(
 pub(crate) unsafe extern "C" fn cgroupfs_unregister_files(handle: *mut c_void) {
     // SAFETY: the caller passes a handle made by `Arc::into_raw()`.
     let reg = unsafe { Arc::from_raw(handle as *const Registration) };
-    if let Ok(state) = crate::views::state() {
+    if let Ok(state) = crate::state::state() {
         state.registry.unregister(&reg);
     }
 }

@@ -8,189 +8,25 @@
 
 use crate::cgroup::Cgroup;
 use crate::cpus;
+use crate::cpusnap::CpuSnap;
 use crate::diskstats;
-use crate::kio::PrivateMount;
+use crate::kfiles::{copy, read_cg, read_host};
 use crate::load;
 use crate::meminfo::{self, MemStat, MemView};
 use crate::openfile::{self, OpenFile};
 use crate::params;
-use crate::procstat::{self, CpuTimes, LoadAvg};
+use crate::procstat::{self, CpuTimes};
 use crate::recent::Recent;
-use crate::registry::Registry;
+use crate::state::{state, State};
 use crate::support::vecutil::swap_remove;
+use crate::text::{as_str, Text};
 use crate::tree::View;
 use crate::viewpath;
 use crate::vmstat;
 use core::ffi::{c_int, c_ulong, c_void};
-use core::fmt::{self, Write};
-use core::sync::atomic::{AtomicPtr, Ordering};
+use core::fmt::Write;
 use kernel::prelude::*;
-use kernel::sync::{new_mutex, new_spinlock, Mutex, SpinLock};
-
-/// What the module's files work from: the kernel filesystems the views read,
-/// the per-cgroup file registrations and the cgroups with role 1.
-#[pin_data]
-pub(crate) struct State {
-    pub(crate) proc: PrivateMount,
-    pub(crate) cgroup: PrivateMount,
-    pub(crate) sys: PrivateMount,
-    /// The root of the private cgroup2 mount: the cgroup namespace root of
-    /// the task that loaded the module. Paths into that mount are below it.
-    pub(crate) base: Cgroup,
-    #[pin]
-    pub(crate) registry: Registry,
-    /// The cgroups whose `cgroupfs.role` is 1 (all others have 0).
-    #[pin]
-    pub(crate) pods: Mutex<KVec<Cgroup>>,
-    /// The load averages of the cgroups whose `loadavg` was read.
-    #[pin]
-    pub(crate) loads: Mutex<KVec<(Cgroup, LoadAvg)>>,
-    /// Birth times (boot-time ns) of live cgroups created since load, by id.
-    #[pin]
-    pub(crate) births: SpinLock<KVec<(u64, u64)>>,
-    /// The parsed `memory.stat` of the view cgroups read last, by cgroup id.
-    #[pin]
-    pub(crate) memstats: Mutex<Recent<MemStat, RECENT_CGROUPS>>,
-    /// The CPUs and CPU time of the view cgroups read last, by cgroup id.
-    #[pin]
-    pub(crate) cpusnaps: Mutex<Recent<CpuSnap, RECENT_CGROUPS>>,
-    /// The host files container views take their host lines from, by
-    /// [`HostFile`].
-    #[pin]
-    pub(crate) host_texts: Mutex<Recent<KVVec<u8>, 4>>,
-}
-
-/// How many view cgroups keep their statistics in [`State::memstats`] and
-/// [`State::cpusnaps`].
-const RECENT_CGROUPS: usize = 32;
-
-impl State {
-    pub(crate) fn new() -> Result<impl PinInit<Self, Error>> {
-        let proc = PrivateMount::new(kernel::c_str!("proc"))?;
-        let cgroup = PrivateMount::cgroup2()?;
-        let sys = PrivateMount::new(kernel::c_str!("sysfs"))?;
-        let base = Cgroup::current_ns_root().ok_or(ENOENT)?;
-        Ok(try_pin_init!(Self {
-            proc,
-            cgroup,
-            sys,
-            base,
-            registry <- Registry::new(),
-            pods <- new_mutex!(KVec::new()),
-            loads <- new_mutex!(KVec::new()),
-            births <- new_spinlock!(KVec::new()),
-            memstats <- new_mutex!(Recent::new()),
-            cpusnaps <- new_mutex!(Recent::new()),
-            host_texts <- new_mutex!(Recent::new()),
-        }))
-    }
-
-    /// Whether `cg` has `cgroupfs.role` 1.
-    pub(crate) fn is_pod(&self, cg: &Cgroup) -> bool {
-        self.pods.lock().iter().any(|p| p.as_ptr() == cg.as_ptr())
-    }
-}
-
-/// The published state; null while the module is not serving files.
-static STATE: AtomicPtr<State> = AtomicPtr::new(core::ptr::null_mut());
-
-/// Keeps [`State`] published for the module's files while it lives.
-///
-/// # Invariants
-///
-/// `STATE` points to the pinned allocation `state` while this lives.
-pub(crate) struct Published {
-    state: *mut State,
-}
-
-impl Published {
-    /// Publishes `state` for the module's files.
-    pub(crate) fn new(state: Pin<KBox<State>>) -> Self {
-        // SAFETY: the state is never moved out of its allocation: it is
-        // freed in place by `drop()` below.
-        let state = KBox::into_raw(unsafe { Pin::into_inner_unchecked(state) });
-        STATE.store(state, Ordering::Release);
-        // INVARIANT: just stored.
-        Self { state }
-    }
-}
-
-impl Drop for Published {
-    fn drop(&mut self) {
-        STATE.store(core::ptr::null_mut(), Ordering::Release);
-        // SAFETY: `state` came from `KBox::into_raw()`. The module drops
-        // this after unregistering the filesystem type and its own files,
-        // when no file is open (an open file pins the module) and no other
-        // module has files registered (they use our symbols), so nobody
-        // holds the pointer.
-        drop(unsafe { KBox::from_raw(self.state) });
-    }
-}
-
-// SAFETY: the pointer is only dereferenced as a shared `State`, which is Sync.
-unsafe impl Send for Published {}
-// SAFETY: as above.
-unsafe impl Sync for Published {}
-
-/// The published state.
-pub(crate) fn state() -> Result<&'static State> {
-    let p = STATE.load(Ordering::Acquire);
-    // SAFETY: a non-null pointer is a live `State` until `Published` is
-    // dropped, which happens only when nobody can call in (see there).
-    unsafe { p.as_ref() }.ok_or(ENODEV)
-}
-
-/// Growing text output; formatting fails with `fmt::Error` on allocation
-/// failure, reported as `-ENOMEM`.
-pub(crate) struct Text(pub(crate) KVVec<u8>);
-
-impl Write for Text {
-    fn write_str(&mut self, s: &str) -> fmt::Result {
-        self.0
-            .extend_from_slice(s.as_bytes(), GFP_KERNEL)
-            .map_err(|_| fmt::Error)
-    }
-}
-
-/// Builds `<cgroup path>/<file>\0`.
-fn cg_file(cgroup: &[u8], file: &str) -> Result<KVec<u8>> {
-    let mut p = KVec::with_capacity(cgroup.len() + file.len() + 2, GFP_KERNEL)?;
-    p.extend_from_slice(cgroup, GFP_KERNEL)?;
-    p.push(b'/', GFP_KERNEL)?;
-    p.extend_from_slice(file.as_bytes(), GFP_KERNEL)?;
-    p.push(0, GFP_KERNEL)?;
-    Ok(p)
-}
-
-/// Reads a small file of a cgroup; `None` when the cgroup has no such file
-/// (its controller is not enabled there).
-pub(crate) fn read_cg(src: &State, cgroup: &[u8], file: &str) -> Result<Option<KVVec<u8>>> {
-    let mut out = KVVec::new();
-    match src.cgroup.read_into(&cg_file(cgroup, file)?, &mut out) {
-        Ok(()) => Ok(Some(out)),
-        Err(e) if e == ENOENT => Ok(None),
-        Err(e) => Err(e),
-    }
-}
-
-/// Appends the text of a source file as it is.
-fn pass_through(out: &mut Text, host: &[u8]) -> Result {
-    out.0
-        .extend_from_slice(host, GFP_KERNEL)
-        .map_err(Into::into)
-}
-
-/// Kernel files are ASCII; anything else is refused rather than shown.
-fn text(bytes: &[u8]) -> Result<&str> {
-    core::str::from_utf8(bytes).map_err(|_| EINVAL)
-}
-
-/// Reads a host file through a private mount.
-fn read_host(mnt: &PrivateMount, path: &CStr) -> Result<KVVec<u8>> {
-    let mut out = KVVec::new();
-    mnt.read_into(path.as_bytes_with_nul(), &mut out)?;
-    Ok(out)
-}
+use kernel::sync::Mutex;
 
 /// The view cgroup of the current task, or `None` for the host view: its
 /// pod if it is in one, else its cgroup namespace root if that is not the
@@ -284,13 +120,6 @@ fn cached<T, const N: usize>(
     Ok(v)
 }
 
-/// A copy of `bytes`.
-fn copy(bytes: &[u8]) -> Result<KVVec<u8>> {
-    let mut v = KVVec::with_capacity(bytes.len(), GFP_KERNEL)?;
-    v.extend_from_slice(bytes, GFP_KERNEL)?;
-    Ok(v)
-}
-
 /// The host files whose lines container views keep.
 #[derive(Clone, Copy)]
 enum HostFile {
@@ -331,75 +160,11 @@ fn mem_stat(src: &State, cgroup: &[u8], cg: &Cgroup) -> Result<MemStat> {
         cg.id(),
         |s| Ok(s.clone()),
         |_| {
-            Ok(read_cg(src, cgroup, "memory.stat")?
+            Ok(read_cg(&src.cgroup, cgroup, "memory.stat")?
                 .map(|s| MemStat::parse(&s))
                 .unwrap_or_default())
         },
     )
-}
-
-/// The CPU side of a view cgroup as of `at_ns`: its CPUs (the cpuset's,
-/// all online CPUs without a cpuset), how many of them the quota allows,
-/// and the cgroup's CPU time.
-pub(crate) struct CpuSnap {
-    /// The cpu list of the view's CPUs: `cpuset.cpus.effective`, or the
-    /// host's online CPUs.
-    list: KVVec<u8>,
-    /// How many CPUs the view shows (at least 1).
-    count: u32,
-    /// `usage_usec`, `user_usec`, `system_usec` of `cpu.stat`.
-    usage_us: u64,
-    user_us: u64,
-    system_us: u64,
-    /// When this was read, in boot-time nanoseconds.
-    at_ns: u64,
-}
-
-impl CpuSnap {
-    /// Reads the snapshot of the cgroup at path `cgroup`.
-    fn read(src: &State, cgroup: &[u8], at_ns: u64) -> Result<Self> {
-        let list = match read_cg(src, cgroup, "cpuset.cpus.effective")? {
-            Some(l) => l,
-            None => read_host(&src.sys, kernel::c_str!("devices/system/cpu/online"))?,
-        };
-        let mut count = 0u32;
-        for c in cpus::cpulist(&list) {
-            if c.is_none() {
-                return Err(EINVAL);
-            }
-            count += 1;
-        }
-        for c in viewpath::ancestors(cgroup) {
-            if let Some(max) = read_cg(src, c, "cpu.max")? {
-                if let Some(q) = cpus::quota_cpus(&max) {
-                    count = count.min(q);
-                }
-            }
-        }
-        let mut t = CpuTimes::default();
-        if let Some(stat) = read_cg(src, cgroup, "cpu.stat")? {
-            procstat::parse_cpu_stat(&stat, &mut t);
-        }
-        Ok(Self {
-            list,
-            count: count.max(1),
-            usage_us: t.usage_us,
-            user_us: t.user_us,
-            system_us: t.system_us,
-            at_ns,
-        })
-    }
-
-    fn try_clone(&self) -> Result<Self> {
-        Ok(Self {
-            list: copy(&self.list)?,
-            ..*self
-        })
-    }
-
-    fn contains(&self, cpu: u32) -> bool {
-        cpus::cpulist(&self.list).any(|c| c == Some(cpu))
-    }
 }
 
 /// The [`CpuSnap`] of `vc` (at path `c`), at most `stat_cache_ms` old: a
@@ -407,7 +172,7 @@ impl CpuSnap {
 /// moment and never goes backwards.
 fn cpu_snap(src: &State, c: &[u8], vc: &Cgroup) -> Result<CpuSnap> {
     cached(&src.cpusnaps, vc.id(), CpuSnap::try_clone, |now| {
-        CpuSnap::read(src, c, now)
+        CpuSnap::read(&src.cgroup, &src.sys, c, now)
     })
 }
 
@@ -438,7 +203,7 @@ fn cpu_view(src: &State, view: View, c: &[u8], vc: &Cgroup, out: &mut Text) -> R
     let host = host_text(src, HostFile::Stat)?;
     // SAFETY: no preconditions.
     let user_hz = unsafe { crate::ffi::cgroupfs_glue_user_hz() } as u64;
-    procstat::write_stat(text(&host)?, &t, user_hz, out).map_err(fmt_err)
+    procstat::write_stat(as_str(&host)?, &t, user_hz, out).map_err(fmt_err)
 }
 
 /// `loadavg` of the view cgroup `vc` (at path `c`); `host` is the host's.
@@ -446,7 +211,7 @@ fn loadavg_view(src: &State, host: &str, c: &[u8], vc: &Cgroup, out: &mut Text) 
     let (running, _) = load::tasks(vc);
     let l = load::loadavg(src, vc)?;
     // Threads of the cgroup: pids.current where the pids controller is.
-    let total = number(read_cg(src, c, "pids.current")?).max(running);
+    let total = number(read_cg(&src.cgroup, c, "pids.current")?).max(running);
     let last_pid = host
         .split(' ')
         .nth(4)
@@ -474,18 +239,18 @@ fn render(view: View, out: &mut Text) -> Result {
                 Some(_) => host_text(src, HostFile::Meminfo)?,
                 None => read_host(&src.proc, HostFile::Meminfo.path())?,
             };
-            let host = text(&host)?;
+            let host = as_str(&host)?;
             let mv = mem()?;
             meminfo::render(host, mv.as_ref(), out).map_err(fmt_err)
         }
         View::Cpuinfo => {
             let (Some(c), Some(vc)) = (&cg, &view_cg) else {
                 let host = read_host(&src.proc, HostFile::Cpuinfo.path())?;
-                return pass_through(out, &host);
+                return out.append(&host);
             };
             let snap = cpu_snap(src, c, vc)?;
             let host = host_text(src, HostFile::Cpuinfo)?;
-            cpus::write_cpuinfo(text(&host)?, &|cpu| snap.contains(cpu), snap.count, out)
+            cpus::write_cpuinfo(as_str(&host)?, &|cpu| snap.contains(cpu), snap.count, out)
                 .map_err(fmt_err)
         }
         View::Swaps => {
@@ -493,7 +258,7 @@ fn render(view: View, out: &mut Text) -> Result {
             // read_iter): the view is its fixed header and one line for the
             // swap of the view cgroup, or of the host.
             let host = read_host(&src.proc, kernel::c_str!("meminfo"))?;
-            let host = text(&host)?;
+            let host = as_str(&host)?;
             let mv = mem()?;
             let mv = match mv {
                 Some(v) => v,
@@ -511,20 +276,20 @@ fn render(view: View, out: &mut Text) -> Result {
             // /proc/pressure/* (which cannot be read from the kernel: procfs
             // gives it no read_iter).
             let root: &[u8] = b"";
-            let text = read_cg(src, cg.as_deref().unwrap_or(root), file)?.ok_or(ENOENT)?;
-            pass_through(out, &text)
+            let text = read_cg(&src.cgroup, cg.as_deref().unwrap_or(root), file)?.ok_or(ENOENT)?;
+            out.append(&text)
         }
         View::Vmstat => {
             let host = read_host(&src.proc, kernel::c_str!("vmstat"))?;
-            let host = text(&host)?;
+            let host = as_str(&host)?;
             let mv = mem()?;
             let (Some(c), Some(mv)) = (&cg, mv) else {
                 return out.write_str(host).map_err(fmt_err);
             };
-            let stat = read_cg(src, c, "memory.stat")?.ok_or(ENOENT)?;
-            let stat = text(&stat)?;
+            let stat = read_cg(&src.cgroup, c, "memory.stat")?.ok_or(ENOENT)?;
+            let stat = as_str(&stat)?;
             let meminfo = read_host(&src.proc, kernel::c_str!("meminfo"))?;
-            let meminfo = text(&meminfo)?;
+            let meminfo = as_str(&meminfo)?;
             // SAFETY: no preconditions.
             let page = unsafe { crate::ffi::cgroupfs_glue_page_size() } as u64;
             let free = meminfo::free_bytes(meminfo, &mv) / page.max(1);
@@ -532,16 +297,16 @@ fn render(view: View, out: &mut Text) -> Result {
         }
         View::Diskstats => {
             let host = read_host(&src.proc, kernel::c_str!("diskstats"))?;
-            let host = text(&host)?;
+            let host = as_str(&host)?;
             let io = match &cg {
-                Some(c) => read_cg(src, c, "io.stat")?,
+                Some(c) => read_cg(&src.cgroup, c, "io.stat")?,
                 None => None,
             };
             // Without the io controller there is nothing per cgroup.
             let Some(io) = io else {
                 return out.write_str(host).map_err(fmt_err);
             };
-            let io = text(&io)?;
+            let io = as_str(&io)?;
             diskstats::render(host, io, out).map_err(fmt_err)
         }
         View::Stat | View::Uptime | View::Loadavg => {
@@ -555,8 +320,8 @@ fn render(view: View, out: &mut Text) -> Result {
             };
             let host = read_host(&src.proc, host_file)?;
             match (&cg, &view_cg) {
-                (Some(c), Some(vc)) => loadavg_view(src, text(&host)?, c, vc, out),
-                _ => pass_through(out, &host),
+                (Some(c), Some(vc)) => loadavg_view(src, as_str(&host)?, c, vc, out),
+                _ => out.append(&host),
             }
         }
         View::CpuOnline | View::CpuPossible | View::CpuPresent => {
@@ -569,7 +334,7 @@ fn render(view: View, out: &mut Text) -> Result {
                 View::CpuPossible => kernel::c_str!("devices/system/cpu/possible"),
                 _ => kernel::c_str!("devices/system/cpu/present"),
             };
-            pass_through(out, &read_host(&src.sys, file)?)
+            out.append(&read_host(&src.sys, file)?)
         }
     }
 }
