@@ -24,6 +24,7 @@
 use kernel::prelude::*;
 use kernel::sync::Arc;
 
+mod api;
 mod builtin;
 mod cgroup;
 mod cgtree;
