@@ -27,6 +27,7 @@ use kernel::sync::Arc;
 mod api;
 mod builtin;
 mod cgroup;
+mod cgtarget;
 mod cgtree;
 mod cpus;
 mod cpusnap;
