@@ -43,6 +43,7 @@ mod openfile;
 // `pub`: the C entry points `export_params!` defines there are `pub`.
 pub mod params;
 mod procstat;
+mod psi;
 mod recent;
 mod registry;
 mod state;

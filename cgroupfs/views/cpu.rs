@@ -11,6 +11,7 @@ use crate::kfiles::{read_cg, read_host};
 use crate::load;
 use crate::meminfo;
 use crate::procstat::{self, CpuTimes};
+use crate::psi;
 use crate::state::State;
 use crate::text::{as_str, Text};
 use crate::tree::View;
@@ -41,7 +42,7 @@ pub(crate) fn stat(src: &State, vc: Option<&ViewCgroup>, out: &mut Text) -> Resu
     };
     let snap = cpu_snap(src, vc)?;
     let uptime_ns = uptime_ns(src, vc, &snap);
-    let (running, blocked) = load::tasks(&vc.cg);
+    let (running, blocked) = psi::tasks(&vc.cg);
     let t = CpuTimes {
         cpus: snap.count,
         usage_us: snap.usage_us,
@@ -89,7 +90,7 @@ pub(crate) fn loadavg(src: &State, vc: Option<&ViewCgroup>, out: &mut Text) -> R
         return out.append(&host);
     };
     let host = as_str(&host)?;
-    let (running, _) = load::tasks(&vc.cg);
+    let (running, _) = psi::tasks(&vc.cg);
     let l = load::loadavg(src, &vc.cg)?;
     // Threads of the cgroup: pids.current where the pids controller is.
     let total = number(read_cg(&src.cgroup, &vc.path, "pids.current")?).max(running);
