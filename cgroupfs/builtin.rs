@@ -13,10 +13,12 @@
 
 use crate::cgroup::Cgroup;
 use crate::cpus;
+use crate::kfiles::read_cg;
+use crate::state::State;
 use crate::support::kparam;
 use crate::support::vecutil::swap_remove;
+use crate::text::Text;
 use crate::viewpath;
-use crate::views::{read_cg, State, Text};
 use core::ffi::CStr;
 use core::fmt::Write;
 use kernel::prelude::*;
@@ -36,7 +38,7 @@ pub(crate) fn show(state: &State, index: usize, cg: &Cgroup, out: &mut Text) -> 
             let path = cg.path(&state.base)?;
             let mut lines = KVec::new();
             for c in viewpath::ancestors(&path) {
-                if let Some(text) = read_cg(state, c, "cpu.max")? {
+                if let Some(text) = read_cg(&state.cgroup, c, "cpu.max")? {
                     lines.push(text, GFP_KERNEL)?;
                 }
             }

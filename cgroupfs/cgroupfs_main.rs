@@ -24,29 +24,36 @@
 use kernel::prelude::*;
 use kernel::sync::Arc;
 
+mod api;
 mod builtin;
 mod cgroup;
+mod cgtarget;
 mod cgtree;
 mod cpus;
+mod cpusnap;
 mod diskstats;
 mod ffi;
 mod fs_type;
+mod kfiles;
 mod kio;
 mod load;
 mod meminfo;
 mod notify;
 mod openfile;
+// `pub`: the C entry points `export_params!` defines there are `pub`.
+pub mod params;
 mod procstat;
+mod psi;
 mod recent;
 mod registry;
+mod state;
 #[path = "../support/mod.rs"]
 mod support;
+mod text;
 mod tree;
 mod viewpath;
 mod views;
 mod vmstat;
-
-use support::kparam::{Kind, Spec};
 
 module! {
     type: Cgroupfs,
@@ -56,21 +63,6 @@ module! {
     license: "GPL",
 }
 
-/// The module's parameters (declared again in `glue.c`).
-pub(crate) static PARAMS: support::params::Params<2> = support::params::Params::new([
-    Spec {
-        name: "enabled",
-        kind: Kind::Bool,
-        default: 1,
-    },
-    Spec {
-        name: "stat_cache_ms",
-        kind: Kind::Range { min: 0, max: 1000 },
-        default: 50,
-    },
-]);
-support::params::export_params!(PARAMS, cgroupfs_rs_param_set, cgroupfs_rs_param_get);
-
 struct Cgroupfs {
     // Dropped in declaration order: the type goes first, then its mount
     // point, then the sources its files read.
@@ -79,7 +71,7 @@ struct Cgroupfs {
     _builtin: BuiltinFiles,
     _sampler: load::Sampler,
     _probes: load::Probes,
-    _state: views::Published,
+    _state: state::Published,
 }
 
 /// cgroupfs's own per-cgroup files, registered while this lives.
@@ -87,7 +79,7 @@ struct BuiltinFiles(Arc<registry::Registration>);
 
 impl BuiltinFiles {
     fn register() -> Result<Self> {
-        let reg = views::state()?
+        let reg = state::state()?
             .registry
             .register(registry::Source::Builtin(builtin::FILES))?;
         Ok(Self(reg))
@@ -96,7 +88,7 @@ impl BuiltinFiles {
 
 impl Drop for BuiltinFiles {
     fn drop(&mut self) {
-        if let Ok(state) = views::state() {
+        if let Ok(state) = state::state() {
             state.registry.unregister(&self.0);
         }
     }
@@ -104,20 +96,20 @@ impl Drop for BuiltinFiles {
 
 impl kernel::Module for Cgroupfs {
     fn init(_module: &'static ThisModule) -> Result<Self> {
-        let state = views::Published::new(KBox::pin_init(views::State::new()?, GFP_KERNEL)?);
+        let published = state::Published::new(KBox::pin_init(state::State::new()?, GFP_KERNEL)?);
         let probes = load::Probes::register()?;
         let sampler = load::Sampler::start();
         let builtin = BuiltinFiles::register()?;
         let mount_point = fs_type::MountPoint::create()?;
         let fs = fs_type::FsType::register()?;
-        pr_info!("registered (enabled={})\n", PARAMS.get("enabled"));
+        pr_info!("registered (enabled={})\n", params::PARAMS.get("enabled"));
         Ok(Cgroupfs {
             _fs: fs,
             _mount_point: mount_point,
             _builtin: builtin,
             _sampler: sampler,
             _probes: probes,
-            _state: state,
+            _state: published,
         })
     }
 }

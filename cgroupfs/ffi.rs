@@ -4,8 +4,9 @@
 //!
 //! Only scalars and opaque pointers cross this boundary, so the Rust side
 //! depends on no kernel structure layout and builds unchanged against other
-//! kernel trees. Each function is wrapped once in a safe type elsewhere
-//! (`fs_type.rs`, `kio.rs`, `tree.rs`, `views.rs`).
+//! kernel trees. Each function is wrapped once in a safe type or function
+//! elsewhere (`fs_type.rs`, `kio.rs`, `cgroup.rs`, `psi.rs`, `tree.rs`,
+//! ...).
 
 use core::ffi::{c_char, c_int, c_long, c_longlong, c_uint, c_ulong, c_void};
 
@@ -89,10 +90,14 @@ extern "C" {
     pub(crate) fn cgroupfs_glue_user_hz() -> c_ulong;
     pub(crate) fn cgroupfs_glue_page_size() -> c_ulong;
     pub(crate) fn cgroupfs_glue_memcg_counters(cgrp: *mut c_void, out: *mut u64) -> c_int;
-    pub(crate) fn cgroupfs_glue_cgroup_tasks(
-        cgrp: *mut c_void,
-        running: *mut u64,
-        iowait: *mut u64,
+    pub(crate) fn cgroupfs_glue_cgroup_psi(cgrp: *mut c_void) -> *mut c_void;
+    pub(crate) fn cgroupfs_glue_nr_cpu_ids() -> c_uint;
+    pub(crate) fn cgroupfs_glue_next_possible_cpu(cpu: c_int) -> c_uint;
+    pub(crate) fn cgroupfs_glue_psi_cpu_tasks(
+        psi: *mut c_void,
+        cpu: c_uint,
+        running: *mut u32,
+        iowait: *mut u32,
     );
     pub(crate) fn cgroupfs_glue_sampler_start(ms: c_ulong);
     pub(crate) fn cgroupfs_glue_sampler_stop();

@@ -8,6 +8,7 @@
  */
 
 #include <linux/cgroup.h>
+#include <linux/cpumask.h>
 #include <linux/fs.h>
 #include <linux/fs_context.h>
 #include <linux/kernfs.h>
@@ -590,25 +591,32 @@ unsigned long cgroupfs_glue_page_size(void)
 }
 
 /*
- * Tasks of @cgrp and its descendants, summed over CPUs from the PSI task
- * counts: runnable ones in *running, those in IO wait in *iowait. Not for
- * the root cgroup, whose counts live in the unexported psi_system.
+ * PSI task counts, summed by Rust (psi.rs): @cgrp's own PSI group, the
+ * possible CPUs, and what one CPU counts in a group.
  */
-void cgroupfs_glue_cgroup_tasks(void *cgrp, u64 *running, u64 *iowait)
+void *cgroupfs_glue_cgroup_psi(void *cgrp)
 {
-	struct cgroup *c = cgrp;
-	int cpu;
+	return ((struct cgroup *)cgrp)->psi;
+}
 
-	*running = 0;
-	*iowait = 0;
-	if (!c->psi || cgroup_ino(c) == 1)
-		return;
-	for_each_possible_cpu(cpu) {
-		struct psi_group_cpu *g = per_cpu_ptr(c->psi->pcpu, cpu);
+unsigned int cgroupfs_glue_nr_cpu_ids(void)
+{
+	return nr_cpu_ids;
+}
 
-		*running += READ_ONCE(g->tasks[NR_RUNNING]);
-		*iowait += READ_ONCE(g->tasks[NR_IOWAIT]);
-	}
+unsigned int cgroupfs_glue_next_possible_cpu(int cpu)
+{
+	return cpumask_next(cpu, cpu_possible_mask);
+}
+
+void cgroupfs_glue_psi_cpu_tasks(void *psi, unsigned int cpu, u32 *running,
+				 u32 *iowait)
+{
+	struct psi_group *group = psi;
+	struct psi_group_cpu *g = per_cpu_ptr(group->pcpu, cpu);
+
+	*running = READ_ONCE(g->tasks[NR_RUNNING]);
+	*iowait = READ_ONCE(g->tasks[NR_IOWAIT]);
 }
 
 static void cgroupfs_sample_fn(struct work_struct *work);

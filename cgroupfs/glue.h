@@ -76,8 +76,19 @@ void cgroupfs_glue_module_put(void *owner);
 u64 cgroupfs_glue_boottime_ns(void);
 unsigned long cgroupfs_glue_user_hz(void);
 unsigned long cgroupfs_glue_page_size(void);
-/* PSI task counts of @cgrp (0 for the root cgroup). */
-void cgroupfs_glue_cgroup_tasks(void *cgrp, u64 *running, u64 *iowait);
+/*
+ * @cgrp->psi: its own PSI group, opaque; NULL when cgroups have no PSI,
+ * and for the root cgroup (whose group, psi_system, is not exported).
+ */
+void *cgroupfs_glue_cgroup_psi(void *cgrp);
+/* nr_cpu_ids, and the possible CPU after @cpu (-1: the first); a CPU
+ * >= nr_cpu_ids means none. */
+unsigned int cgroupfs_glue_nr_cpu_ids(void);
+unsigned int cgroupfs_glue_next_possible_cpu(int cpu);
+/* Runnable and IO-waiting tasks that possible CPU @cpu counts in the PSI
+ * group @psi (tasks[NR_RUNNING] and tasks[NR_IOWAIT] of its psi_group_cpu). */
+void cgroupfs_glue_psi_cpu_tasks(void *psi, unsigned int cpu, u32 *running,
+				 u32 *iowait);
 /* Runs cgroupfs_rs_sample() in @ms, then again after what it returns. */
 void cgroupfs_glue_sampler_start(unsigned long ms);
 void cgroupfs_glue_sampler_stop(void);

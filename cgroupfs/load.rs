@@ -12,22 +12,14 @@
 use crate::cgroup::Cgroup;
 use crate::ffi;
 use crate::procstat::LoadAvg;
+use crate::psi::tasks;
+use crate::state::{state, State};
 use crate::support::vecutil::swap_remove;
-use crate::views::state;
-use crate::views::State;
 use kernel::error::to_result;
 use kernel::prelude::*;
 
 /// The kernel's load-average period, `LOAD_FREQ`, in milliseconds.
 const SAMPLE_MS: u64 = 5000;
-
-/// Runnable and IO-waiting tasks of `cg` and its descendants.
-pub(crate) fn tasks(cg: &Cgroup) -> (u64, u64) {
-    let (mut running, mut iowait) = (0, 0);
-    // SAFETY: `cg` is referenced; the out pointers are valid.
-    unsafe { ffi::cgroupfs_glue_cgroup_tasks(cg.as_ptr(), &mut running, &mut iowait) };
-    (running, iowait)
-}
 
 /// Nanoseconds since boot, suspend included.
 pub(crate) fn boottime_ns() -> u64 {

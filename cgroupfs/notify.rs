@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! Notifications of per-cgroup files: `cgroupfs_notify()` of the API, and
-//! `poll()` on open per-cgroup files.
+//! Notifications of per-cgroup files (`cgroupfs_notify()` of the API, and
+//! writes to cgroupfs's own files), and `poll()` on open per-cgroup files.
 //!
 //! A notification bumps a generation counter for the (file, cgroup) pair
 //! and wakes the pollers waiting on that counter. An open file keeps the
@@ -17,10 +17,8 @@
 
 use crate::ffi;
 use crate::openfile;
-use crate::registry::Registration;
 use core::ffi::{c_uint, c_void};
 use core::sync::atomic::{AtomicU64, Ordering};
-use kernel::sync::Arc;
 
 /// Slots of generations and wait queues: `CGROUPFS_NR_WAIT_QUEUES` of
 /// `glue.h`.
@@ -45,22 +43,6 @@ pub(crate) fn notify(key: usize, id: u64) {
     GENERATIONS[slot].fetch_add(1, Ordering::AcqRel);
     // SAFETY: `slot` is below `NR_SLOTS`, the number of wait queues.
     unsafe { ffi::cgroupfs_glue_notify_wake(slot as c_uint) };
-}
-
-/// `cgroupfs_notify()` of `support/cgroupfs_api.h`.
-///
-/// # Safety
-///
-/// `handle` came from `cgroupfs_register_files()` and is not unregistered.
-#[no_mangle]
-pub(crate) unsafe extern "C" fn cgroupfs_notify(handle: *mut c_void, index: c_uint, id: u64) {
-    // SAFETY: the caller passes a live handle made by `Arc::into_raw()`;
-    // borrowing it leaves the registration's reference count alone.
-    let reg = unsafe { Arc::<Registration>::from_raw(handle as *const Registration) };
-    let reg = core::mem::ManuallyDrop::new(reg);
-    if (index as usize) < reg.len() {
-        notify(reg.key(index as usize), id);
-    }
 }
 
 /// `poll()` of an open per-cgroup file: whether a notification came since

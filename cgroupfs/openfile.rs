@@ -12,7 +12,7 @@
 //! `notify.rs`). What an open file keeps is charged to the opener's memory
 //! cgroup.
 
-use crate::cgtree::CgTarget;
+use crate::cgtarget::CgTarget;
 use crate::ffi;
 use core::ffi::{c_int, c_void};
 use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};

@@ -9,7 +9,7 @@
 
 use crate::support::cgroupfs_api::CgroupfsFile;
 use crate::support::vecutil::swap_remove;
-use core::ffi::{c_uint, c_void, CStr};
+use core::ffi::{c_void, CStr};
 use core::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
 use kernel::prelude::*;
 use kernel::sync::{new_condvar, new_mutex, Arc, CondVar, Mutex};
@@ -294,46 +294,5 @@ impl Registry {
             out.push(r.clone(), GFP_KERNEL)?;
         }
         Ok(out)
-    }
-}
-
-/// `cgroupfs_register_files()` of `support/cgroupfs_api.h`.
-///
-/// # Safety
-///
-/// `files` points to `nr` entries that, with their names, stay valid until
-/// the handle is unregistered; `owner` is the calling module.
-#[no_mangle]
-pub(crate) unsafe extern "C" fn cgroupfs_register_files(
-    owner: *mut c_void,
-    files: *const CgroupfsFile,
-    nr: c_uint,
-) -> *mut c_void {
-    let state = match crate::views::state() {
-        Ok(s) => s,
-        Err(e) => return e.to_ptr(),
-    };
-    let source = Source::External {
-        files,
-        nr: nr as usize,
-        owner,
-    };
-    match state.registry.register(source) {
-        Ok(reg) => Arc::into_raw(reg) as *mut c_void,
-        Err(e) => e.to_ptr(),
-    }
-}
-
-/// `cgroupfs_unregister_files()` of `support/cgroupfs_api.h`.
-///
-/// # Safety
-///
-/// `handle` came from [`cgroupfs_register_files`] and is unregistered once.
-#[no_mangle]
-pub(crate) unsafe extern "C" fn cgroupfs_unregister_files(handle: *mut c_void) {
-    // SAFETY: the caller passes a handle made by `Arc::into_raw()`.
-    let reg = unsafe { Arc::from_raw(handle as *const Registration) };
-    if let Ok(state) = crate::views::state() {
-        state.registry.unregister(&reg);
     }
 }
