@@ -11,10 +11,10 @@
 //!   `$QUOTA $PERIOD` of the tightest `cpu.max` of the cgroup and its
 //!   ancestors, or `max $PERIOD`.
 
-use crate::cgroup::Cgroup;
 use crate::cpus;
 use crate::kfiles::read_cg;
 use crate::state::State;
+use crate::support::cgroup::Cgroup;
 use crate::support::kparam;
 use crate::support::vecutil::swap_remove;
 use crate::text::Text;
@@ -67,7 +67,7 @@ pub(crate) fn write(state: &State, index: usize, cg: &Cgroup, data: &[u8]) -> Re
     // live cgroups by more than those removed since the last write.
     let mut i = 0;
     while i < pods.len() {
-        if pods[i].alive() {
+        if pods[i].online() {
             i += 1;
         } else {
             drop(swap_remove(&mut pods, i));

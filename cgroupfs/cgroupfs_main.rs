@@ -26,7 +26,6 @@ use kernel::sync::Arc;
 
 mod api;
 mod builtin;
-mod cgroup;
 mod cgtarget;
 mod cgtree;
 mod cpus;
@@ -35,7 +34,6 @@ mod diskstats;
 mod ffi;
 mod fs_type;
 mod kfiles;
-mod kio;
 mod load;
 mod meminfo;
 mod notify;
@@ -98,7 +96,7 @@ impl kernel::Module for Cgroupfs {
     fn init(_module: &'static ThisModule) -> Result<Self> {
         let published = state::Published::new(KBox::pin_init(state::State::new()?, GFP_KERNEL)?);
         let probes = load::Probes::register()?;
-        let sampler = load::Sampler::start();
+        let sampler = load::Sampler::start()?;
         let builtin = BuiltinFiles::register()?;
         let mount_point = fs_type::MountPoint::create()?;
         let fs = fs_type::FsType::register()?;

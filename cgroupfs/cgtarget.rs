@@ -4,9 +4,9 @@
 //! one cgroup. It keeps the registering module loaded while the file is
 //! open.
 
-use crate::cgroup::Cgroup;
 use crate::ffi;
 use crate::registry::Registration;
+use crate::support::cgroup::Cgroup;
 use kernel::prelude::*;
 use kernel::sync::Arc;
 

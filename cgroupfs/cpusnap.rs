@@ -7,8 +7,8 @@
 
 use crate::cpus;
 use crate::kfiles::{copy, read_cg, read_host};
-use crate::kio::PrivateMount;
 use crate::procstat::{self, CpuTimes};
+use crate::support::mount::PrivateMount;
 use crate::viewpath;
 use kernel::prelude::*;
 

@@ -5,10 +5,10 @@
 //! Only scalars and opaque pointers cross this boundary, so the Rust side
 //! depends on no kernel structure layout and builds unchanged against other
 //! kernel trees. Each function is wrapped once in a safe type or function
-//! elsewhere (`fs_type.rs`, `kio.rs`, `cgroup.rs`, `psi.rs`, `tree.rs`,
-//! ...).
+//! elsewhere (`fs_type.rs`, `psi.rs`, `tree.rs`, `load.rs`, ...); the
+//! kernel APIs the modules share are wrapped in `crate::support`.
 
-use core::ffi::{c_char, c_int, c_long, c_longlong, c_uint, c_ulong, c_void};
+use core::ffi::{c_char, c_int, c_uint, c_ulong, c_void};
 
 extern "C" {
     pub(crate) fn cgroupfs_glue_register_fs() -> c_int;
@@ -30,18 +30,6 @@ extern "C" {
         id: c_ulong,
     ) -> c_int;
 
-    pub(crate) fn cgroupfs_glue_kern_mount(fstype: *const c_char, data: *mut c_char)
-        -> *mut c_void;
-    pub(crate) fn cgroupfs_glue_kern_unmount(mnt: *mut c_void);
-    pub(crate) fn cgroupfs_glue_open(mnt: *mut c_void, path: *const c_char) -> *mut c_void;
-    pub(crate) fn cgroupfs_glue_read(
-        file: *mut c_void,
-        buf: *mut c_void,
-        len: usize,
-        pos: *mut c_longlong,
-    ) -> c_long;
-    pub(crate) fn cgroupfs_glue_close(file: *mut c_void);
-
 }
 
 extern "C" {
@@ -54,32 +42,6 @@ extern "C" {
         dir: bool,
     ) -> bool;
 
-    pub(crate) fn cgroupfs_glue_cgroup_child(
-        parent: *mut c_void,
-        name: *const c_char,
-    ) -> *mut c_void;
-    pub(crate) fn cgroupfs_glue_cgroup_children(
-        parent: *mut c_void,
-        buf: *mut c_void,
-        size: usize,
-    ) -> c_long;
-    pub(crate) fn cgroupfs_glue_cgroup_get(cgrp: *mut c_void);
-    pub(crate) fn cgroupfs_glue_cgroup_put(cgrp: *mut c_void);
-    pub(crate) fn cgroupfs_glue_cgroup_id(cgrp: *mut c_void) -> u64;
-    pub(crate) fn cgroupfs_glue_cgroup_alive(cgrp: *mut c_void) -> bool;
-    pub(crate) fn cgroupfs_glue_cgroup_is_descendant(
-        cgrp: *mut c_void,
-        ancestor: *mut c_void,
-    ) -> bool;
-    pub(crate) fn cgroupfs_glue_cgroup_path(
-        cgrp: *mut c_void,
-        base: *mut c_void,
-        buf: *mut c_char,
-        len: usize,
-    ) -> c_int;
-    pub(crate) fn cgroupfs_glue_current_cgroupns_root() -> *mut c_void;
-    pub(crate) fn cgroupfs_glue_current_cgroup() -> *mut c_void;
-    pub(crate) fn cgroupfs_glue_cgroup_parent(cgrp: *mut c_void) -> *mut c_void;
     pub(crate) fn cgroupfs_glue_capable_sys_admin() -> bool;
     pub(crate) fn cgroupfs_glue_module_get(owner: *mut c_void) -> bool;
     pub(crate) fn cgroupfs_glue_module_put(owner: *mut c_void);
@@ -89,18 +51,14 @@ extern "C" {
     pub(crate) fn cgroupfs_glue_boottime_ns() -> u64;
     pub(crate) fn cgroupfs_glue_user_hz() -> c_ulong;
     pub(crate) fn cgroupfs_glue_page_size() -> c_ulong;
-    pub(crate) fn cgroupfs_glue_memcg_counters(cgrp: *mut c_void, out: *mut u64) -> c_int;
     pub(crate) fn cgroupfs_glue_cgroup_psi(cgrp: *mut c_void) -> *mut c_void;
     pub(crate) fn cgroupfs_glue_nr_cpu_ids() -> c_uint;
     pub(crate) fn cgroupfs_glue_next_possible_cpu(cpu: c_int) -> c_uint;
+    pub(crate) fn cgroupfs_glue_tracepoints(n: *mut c_uint) -> *mut c_void;
     pub(crate) fn cgroupfs_glue_psi_cpu_tasks(
         psi: *mut c_void,
         cpu: c_uint,
         running: *mut u32,
         iowait: *mut u32,
     );
-    pub(crate) fn cgroupfs_glue_sampler_start(ms: c_ulong);
-    pub(crate) fn cgroupfs_glue_sampler_stop();
-    pub(crate) fn cgroupfs_glue_probes_register() -> c_int;
-    pub(crate) fn cgroupfs_glue_probes_unregister();
 }

@@ -341,115 +341,6 @@ static const struct super_operations cgroupfs_sops = {
 	.evict_inode	= cgroupfs_evict_inode,
 };
 
-/* Cgroups, as opaque references for Rust. */
-
-void *cgroupfs_glue_cgroup_child(void *parent, const char *name)
-{
-	struct cgroup *cgrp = parent;
-	struct cgroup *child = NULL;
-	struct kernfs_node *kn;
-
-	kn = kernfs_find_and_get_ns(cgrp->kn, name, NULL);
-	if (!kn)
-		return NULL;
-	if (kernfs_type(kn) == KERNFS_DIR) {
-		rcu_read_lock();
-		child = rcu_dereference(*(void __rcu __force **)&kn->priv);
-		if (child && (child->kn != kn || !cgroup_tryget(child)))
-			child = NULL;
-		rcu_read_unlock();
-	}
-	kernfs_put(kn);
-	return child;
-}
-
-long cgroupfs_glue_cgroup_children(void *parent, void *buf, size_t size)
-{
-	struct cgroup *cgrp = parent;
-	struct cgroup_subsys_state *pos;
-	size_t used = 0;
-	u64 id;
-
-	rcu_read_lock();
-	/* css_for_each_child() without the unexported css_next_child(): one
-	 * pass in one RCU section needs no more (siblings are list_del_rcu'd).
-	 */
-	list_for_each_entry_rcu(pos, &cgrp->self.children, sibling) {
-		size_t len;
-
-		if (!(pos->flags & CSS_ONLINE))
-			continue;
-		len = strlen(pos->cgroup->kn->name) + 1;
-		if (used + sizeof(id) + len <= size) {
-			id = cgroup_id(pos->cgroup);
-			memcpy(buf + used, &id, sizeof(id));
-			memcpy(buf + used + sizeof(id), pos->cgroup->kn->name, len);
-		}
-		used += sizeof(id) + len;
-	}
-	rcu_read_unlock();
-	return used;
-}
-
-void cgroupfs_glue_cgroup_get(void *cgrp)
-{
-	cgroup_get(cgrp);
-}
-
-void cgroupfs_glue_cgroup_put(void *cgrp)
-{
-	cgroup_put(cgrp);
-}
-
-u64 cgroupfs_glue_cgroup_id(void *cgrp)
-{
-	return cgroup_id(cgrp);
-}
-
-bool cgroupfs_glue_cgroup_alive(void *cgrp)
-{
-	/* What cgroup_is_dead() of cgroup-internal.h tests. */
-	return ((struct cgroup *)cgrp)->self.flags & CSS_ONLINE;
-}
-
-bool cgroupfs_glue_cgroup_is_descendant(void *cgrp, void *ancestor)
-{
-	return cgroup_is_descendant(cgrp, ancestor);
-}
-
-int cgroupfs_glue_cgroup_path(void *cgrp, void *base, char *buf, size_t len)
-{
-	return kernfs_path_from_node(((struct cgroup *)cgrp)->kn,
-				     ((struct cgroup *)base)->kn, buf, len);
-}
-
-void *cgroupfs_glue_current_cgroupns_root(void)
-{
-	/* current's nsproxy pins the namespace, which pins its root cset. */
-	return current->nsproxy->cgroup_ns->root_cset->dfl_cgrp;
-}
-
-void *cgroupfs_glue_current_cgroup(void)
-{
-	struct cgroup *cgrp;
-
-	rcu_read_lock();
-	cgrp = task_dfl_cgroup(current);
-	if (!cgroup_tryget(cgrp))
-		cgrp = NULL;
-	rcu_read_unlock();
-	return cgrp;
-}
-
-void *cgroupfs_glue_cgroup_parent(void *cgrp)
-{
-	struct cgroup *parent = cgroup_parent(cgrp);
-
-	if (parent)
-		cgroup_get(parent);
-	return parent;
-}
-
 bool cgroupfs_glue_capable_sys_admin(void)
 {
 	return capable(CAP_SYS_ADMIN);
@@ -531,48 +422,6 @@ void cgroupfs_glue_remove_mount_point(void)
 
 /* Private mounts the views read their sources from. */
 
-void *cgroupfs_glue_kern_mount(const char *fstype, char *data)
-{
-	struct file_system_type *type;
-	struct vfsmount *mnt;
-
-	type = get_fs_type(fstype);
-	if (!type)
-		return ERR_PTR(-ENODEV);
-	mnt = vfs_kern_mount(type, SB_KERNMOUNT, fstype, data);
-	/* put_filesystem() is not exported; it is this. */
-	module_put(type->owner);
-	return mnt;
-}
-
-void cgroupfs_glue_kern_unmount(void *mnt)
-{
-	kern_unmount(mnt);
-}
-
-void *cgroupfs_glue_open(void *mnt, const char *path)
-{
-	struct vfsmount *m = mnt;
-	struct path root = { .mnt = m, .dentry = m->mnt_root };
-
-	return file_open_root(&root, path, O_RDONLY, 0);
-}
-
-long cgroupfs_glue_read(void *file, void *buf, size_t len, long long *pos)
-{
-	loff_t p = *pos;
-	ssize_t ret;
-
-	ret = kernel_read(file, buf, len, &p);
-	*pos = p;
-	return ret;
-}
-
-void cgroupfs_glue_close(void *file)
-{
-	fput(file);
-}
-
 /* Time, tasks and the periodic sampler behind stat, uptime and loadavg. */
 
 u64 cgroupfs_glue_boottime_ns(void)
@@ -619,39 +468,7 @@ void cgroupfs_glue_psi_cpu_tasks(void *psi, unsigned int cpu, u32 *running,
 	*iowait = READ_ONCE(g->tasks[NR_IOWAIT]);
 }
 
-static void cgroupfs_sample_fn(struct work_struct *work);
-static DECLARE_DELAYED_WORK(cgroupfs_sampler, cgroupfs_sample_fn);
-
-static void cgroupfs_sample_fn(struct work_struct *work)
-{
-	unsigned long ms = cgroupfs_rs_sample();
-
-	if (ms)
-		schedule_delayed_work(&cgroupfs_sampler, msecs_to_jiffies(ms));
-}
-
-void cgroupfs_glue_sampler_start(unsigned long ms)
-{
-	schedule_delayed_work(&cgroupfs_sampler, msecs_to_jiffies(ms));
-}
-
-/* After this returns the sampler is not running and will not run again. */
-void cgroupfs_glue_sampler_stop(void)
-{
-	cancel_delayed_work_sync(&cgroupfs_sampler);
-}
-
 /* Probes on cgroup creation and removal, for the cgroups' birth times. */
-
-static struct tracepoint *cgroupfs_tp_mkdir, *cgroupfs_tp_rmdir;
-
-static void cgroupfs_find_tp(struct tracepoint *tp, void *priv)
-{
-	if (!strcmp(tp->name, "cgroup_mkdir"))
-		cgroupfs_tp_mkdir = tp;
-	else if (!strcmp(tp->name, "cgroup_rmdir"))
-		cgroupfs_tp_rmdir = tp;
-}
 
 static void cgroupfs_probe_mkdir(void *data, struct cgroup *cgrp,
 				 const char *path)
@@ -666,52 +483,13 @@ static void cgroupfs_probe_rmdir(void *data, struct cgroup *cgrp,
 	cgroupfs_rs_cgroup_rmdir(cgroup_id(cgrp), cgrp->root == &cgrp_dfl_root);
 }
 
-int cgroupfs_glue_probes_register(void)
+static struct rfl_tp cgroupfs_tps[] = {
+	RFL_TP("cgroup_mkdir", cgroupfs_probe_mkdir),
+	RFL_TP("cgroup_rmdir", cgroupfs_probe_rmdir),
+};
+
+void *cgroupfs_glue_tracepoints(unsigned int *n)
 {
-	int ret;
-
-	for_each_kernel_tracepoint(cgroupfs_find_tp, NULL);
-	if (!cgroupfs_tp_mkdir || !cgroupfs_tp_rmdir)
-		return -ENOENT;
-	ret = tracepoint_probe_register(cgroupfs_tp_mkdir,
-					cgroupfs_probe_mkdir, NULL);
-	if (ret)
-		return ret;
-	ret = tracepoint_probe_register(cgroupfs_tp_rmdir,
-					cgroupfs_probe_rmdir, NULL);
-	if (ret) {
-		tracepoint_probe_unregister(cgroupfs_tp_mkdir,
-					    cgroupfs_probe_mkdir, NULL);
-		tracepoint_synchronize_unregister();
-	}
-	return ret;
-}
-
-/* After this returns no probe is running and none will run again. */
-void cgroupfs_glue_probes_unregister(void)
-{
-	tracepoint_probe_unregister(cgroupfs_tp_mkdir, cgroupfs_probe_mkdir,
-				    NULL);
-	tracepoint_probe_unregister(cgroupfs_tp_rmdir, cgroupfs_probe_rmdir,
-				    NULL);
-	tracepoint_synchronize_unregister();
-}
-
-/*
- * The memory counters of @cgrp's own memory controller, in bytes (U64_MAX:
- * no limit): usage, max, swap usage, swap max. -ENOENT when the memory
- * controller is not enabled on @cgrp itself (then it has no memory.* files).
- */
-int cgroupfs_glue_memcg_counters(void *cgrp, u64 *out)
-{
-	u64 c[RFL_MEMCG_NR];
-	int ret = rfl_memcg_read(cgrp, c);
-
-	if (!ret) {
-		out[0] = c[RFL_MEMCG_USAGE];
-		out[1] = c[RFL_MEMCG_MAX];
-		out[2] = c[RFL_MEMCG_SWAP];
-		out[3] = c[RFL_MEMCG_SWAP_MAX];
-	}
-	return ret;
+	*n = ARRAY_SIZE(cgroupfs_tps);
+	return cgroupfs_tps;
 }

@@ -30,18 +30,6 @@ void *cgroupfs_glue_mkdir(void *parent, const char *name);
 /* Read-only view file @name whose opens call cgroupfs_rs_view_open(@id). */
 int cgroupfs_glue_mkfile(void *parent, const char *name, unsigned long id);
 
-/*
- * Kernel-internal mount of filesystem type @fstype with the mount options
- * @data (NULL for none; parsed in place); vfsmount or ERR_PTR.
- */
-void *cgroupfs_glue_kern_mount(const char *fstype, char *data);
-void cgroupfs_glue_kern_unmount(void *mnt);
-/* Open @path (relative to @mnt's root) read-only; struct file or ERR_PTR. */
-void *cgroupfs_glue_open(void *mnt, const char *path);
-/* kernel_read() at *@pos; advances *@pos; bytes read, 0 at EOF, or -errno. */
-long cgroupfs_glue_read(void *file, void *buf, size_t len, long long *pos);
-void cgroupfs_glue_close(void *file);
-
 
 /* Directory "cgroup" under @parent for the caller's cgroup namespace root. */
 void *cgroupfs_glue_mkcgdir(void *parent, const char *name);
@@ -49,26 +37,6 @@ void *cgroupfs_glue_mkcgdir(void *parent, const char *name);
 bool cgroupfs_glue_dir_emit(void *ctx, const char *name, size_t len,
 			    u64 ino, bool dir);
 
-/*
- * Cgroups as opaque struct cgroup pointers. _child returns a new reference
- * or NULL; _children writes records (u64 id, NUL-terminated name) of the
- * live children into @buf and returns the bytes all of them need (the
- * records are complete only when that is <= @size).
- */
-void *cgroupfs_glue_cgroup_child(void *parent, const char *name);
-long cgroupfs_glue_cgroup_children(void *parent, void *buf, size_t size);
-void cgroupfs_glue_cgroup_get(void *cgrp);
-void cgroupfs_glue_cgroup_put(void *cgrp);
-u64 cgroupfs_glue_cgroup_id(void *cgrp);
-bool cgroupfs_glue_cgroup_alive(void *cgrp);
-bool cgroupfs_glue_cgroup_is_descendant(void *cgrp, void *ancestor);
-/* Path of @cgrp below @base, e.g. "/a/b"; as kernfs_path_from_node(). */
-int cgroupfs_glue_cgroup_path(void *cgrp, void *base, char *buf, size_t len);
-/* No reference: valid while current's nsproxy is (during the call). */
-void *cgroupfs_glue_current_cgroupns_root(void);
-/* New references, or NULL (no parent: the root). */
-void *cgroupfs_glue_current_cgroup(void);
-void *cgroupfs_glue_cgroup_parent(void *cgrp);
 bool cgroupfs_glue_capable_sys_admin(void);
 bool cgroupfs_glue_module_get(void *owner);
 void cgroupfs_glue_module_put(void *owner);
@@ -89,24 +57,16 @@ unsigned int cgroupfs_glue_next_possible_cpu(int cpu);
  * group @psi (tasks[NR_RUNNING] and tasks[NR_IOWAIT] of its psi_group_cpu). */
 void cgroupfs_glue_psi_cpu_tasks(void *psi, unsigned int cpu, u32 *running,
 				 u32 *iowait);
-/* Runs cgroupfs_rs_sample() in @ms, then again after what it returns. */
-void cgroupfs_glue_sampler_start(unsigned long ms);
-void cgroupfs_glue_sampler_stop(void);
-/*
- * Probes calling cgroupfs_rs_cgroup_mkdir/_rmdir on cgroup_mkdir/_rmdir, of
- * every hierarchy; @on_dfl tells whether the cgroup is one of cgroup v2's.
- */
-int cgroupfs_glue_probes_register(void);
-void cgroupfs_glue_probes_unregister(void);
 
-/* @out[4]: usage, max, swap usage, swap max of @cgrp's own memcg, bytes
- * (U64_MAX: no limit); -ENOENT without its own memory controller. */
-int cgroupfs_glue_memcg_counters(void *cgrp, u64 *out);
+
+/*
+ * The probes on cgroup_mkdir and cgroup_rmdir (of every hierarchy), as a
+ * table of support_glue.h's struct rfl_tp with @n entries.
+ */
+void *cgroupfs_glue_tracepoints(unsigned int *n);
 
 /* Implemented in Rust, called by C. */
-/* The next sample in ms, or 0 to stop. Process context. */
-unsigned long cgroupfs_rs_sample(void);
-/* Tracepoint context: must not sleep. */
+/* Tracepoint context: must not sleep. @on_dfl: a cgroup of cgroup v2. */
 void cgroupfs_rs_cgroup_mkdir(u64 id, bool on_dfl, u64 boottime_ns);
 void cgroupfs_rs_cgroup_rmdir(u64 id, bool on_dfl);
 int cgroupfs_rs_fill_root(void *root);

@@ -4,7 +4,7 @@
 //! (`kio.rs`): a cgroup's interface files, and host files of `/proc` and
 //! `/sys`.
 
-use crate::kio::PrivateMount;
+use crate::support::mount::PrivateMount;
 use kernel::prelude::*;
 
 /// Builds `<cgroup path>/<file>\0`.

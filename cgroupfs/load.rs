@@ -9,13 +9,14 @@
 //! forgets cgroups that were removed. Birth times come from probes on the
 //! `cgroup_mkdir` and `cgroup_rmdir` tracepoints.
 
-use crate::cgroup::Cgroup;
 use crate::ffi;
 use crate::procstat::LoadAvg;
 use crate::psi::tasks;
 use crate::state::{state, State};
+use crate::support::cgroup::Cgroup;
+use crate::support::dwork::{DelayedWork, Rearm};
+use crate::support::tracepoint;
 use crate::support::vecutil::swap_remove;
-use kernel::error::to_result;
 use kernel::prelude::*;
 
 /// The kernel's load-average period, `LOAD_FREQ`, in milliseconds.
@@ -55,14 +56,13 @@ pub(crate) fn birth_ns(state: &State, cg: &Cgroup) -> Option<u64> {
         .map(|(_, t)| *t)
 }
 
-/// One sampler step; returns when to run again, in milliseconds.
-#[no_mangle]
-pub(crate) extern "C" fn cgroupfs_rs_sample() -> core::ffi::c_ulong {
+/// One sampler step; returns when to run again.
+fn sample() -> Rearm {
     if let Ok(state) = state() {
         let mut loads = state.loads.lock();
         let mut i = 0;
         while i < loads.len() {
-            if !loads[i].0.alive() {
+            if !loads[i].0.online() {
                 drop(swap_remove(&mut loads, i));
                 continue;
             }
@@ -71,7 +71,7 @@ pub(crate) extern "C" fn cgroupfs_rs_sample() -> core::ffi::c_ulong {
             i += 1;
         }
     }
-    SAMPLE_MS as core::ffi::c_ulong
+    Some(SAMPLE_MS)
 }
 
 /// Probe of `cgroup_mkdir`: records the birth time. Must not sleep.
@@ -103,43 +103,38 @@ pub(crate) extern "C" fn cgroupfs_rs_cgroup_rmdir(id: u64, on_dfl: bool) {
     }
 }
 
-/// The tracepoint probes; unregistered (and waited for) on drop.
-///
-/// # Invariants
-///
-/// The probes are registered while this lives.
-pub(crate) struct Probes(());
+/// The probes on cgroup creation and removal; detached (and waited for) on
+/// drop.
+pub(crate) struct Probes {
+    _attached: tracepoint::Probes,
+}
 
 impl Probes {
     pub(crate) fn register() -> Result<Self> {
-        // SAFETY: no preconditions; the probes only use published state.
-        to_result(unsafe { ffi::cgroupfs_glue_probes_register() })?;
-        // INVARIANT: registered.
-        Ok(Self(()))
-    }
-}
-
-impl Drop for Probes {
-    fn drop(&mut self) {
-        // SAFETY: by the type invariant the probes are registered.
-        unsafe { ffi::cgroupfs_glue_probes_unregister() };
+        let mut n = 0;
+        // SAFETY: no preconditions; returns the glue's static table.
+        let table = unsafe { ffi::cgroupfs_glue_tracepoints(&mut n) };
+        // SAFETY: the table has `n` entries, lives as long as the module and
+        // only this value uses it.
+        let mut probes = unsafe { tracepoint::Probes::new(table, n) }?;
+        // The probes only use published state.
+        for i in 0..n {
+            probes.attach(i)?;
+        }
+        Ok(Self { _attached: probes })
     }
 }
 
 /// The load-average sampler; stopped (and waited for) on drop.
-pub(crate) struct Sampler(());
-
-impl Sampler {
-    pub(crate) fn start() -> Self {
-        // SAFETY: no preconditions; the sampler only uses published state.
-        unsafe { ffi::cgroupfs_glue_sampler_start(SAMPLE_MS as _) };
-        Self(())
-    }
+pub(crate) struct Sampler {
+    _work: DelayedWork,
 }
 
-impl Drop for Sampler {
-    fn drop(&mut self) {
-        // SAFETY: stops the work started in `start()`.
-        unsafe { ffi::cgroupfs_glue_sampler_stop() };
+impl Sampler {
+    pub(crate) fn start() -> Result<Self> {
+        // The sampler only uses published state.
+        let work = DelayedWork::new(sample, false)?;
+        work.start(SAMPLE_MS);
+        Ok(Self { _work: work })
     }
 }

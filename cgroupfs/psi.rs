@@ -6,8 +6,8 @@
 //! The scheduler keeps those counts per CPU in the cgroup's PSI group;
 //! the C glue reads one CPU's, and the sum is taken here.
 
-use crate::cgroup::Cgroup;
 use crate::ffi;
+use crate::support::cgroup::Cgroup;
 use core::ffi::c_int;
 
 /// Runnable and IO-waiting tasks of `cg` and its descendants.

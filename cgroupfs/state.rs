@@ -8,14 +8,14 @@
 //! publishes it with [`Published`] before anything can call in, and takes
 //! it back when nothing can any more.
 
-use crate::cgroup::Cgroup;
 use crate::cpusnap::CpuSnap;
-use crate::kio::PrivateMount;
 use crate::meminfo::MemStat;
 use crate::procstat::LoadAvg;
 use crate::recent::Recent;
 use crate::registry::Registry;
-use core::sync::atomic::{AtomicPtr, Ordering};
+use crate::support::cgroup::Cgroup;
+use crate::support::mount::PrivateMount;
+use crate::support::slot::{Publication, Slot};
 use kernel::prelude::*;
 use kernel::sync::{new_mutex, new_spinlock, Mutex, SpinLock};
 
@@ -83,51 +83,34 @@ impl State {
     }
 }
 
-/// The published state; null while the module is not serving files.
-static STATE: AtomicPtr<State> = AtomicPtr::new(core::ptr::null_mut());
+/// The published state; empty while the module is not serving files.
+static STATE: Slot<State> = Slot::new();
 
-/// Keeps [`State`] published for the module's files while it lives.
-///
-/// # Invariants
-///
-/// `STATE` points to the pinned allocation `state` while this lives.
+/// Keeps [`State`] published for the module's files while it lives. The
+/// fields drop in order: the state is withdrawn first, then freed.
 pub(crate) struct Published {
-    state: *mut State,
+    _publication: Publication<State>,
+    _state: Pin<KBox<State>>,
 }
 
 impl Published {
     /// Publishes `state` for the module's files.
     pub(crate) fn new(state: Pin<KBox<State>>) -> Self {
-        // SAFETY: the state is never moved out of its allocation: it is
-        // freed in place by `drop()` below.
-        let state = KBox::into_raw(unsafe { Pin::into_inner_unchecked(state) });
-        STATE.store(state, Ordering::Release);
-        // INVARIANT: just stored.
-        Self { state }
+        // SAFETY: the state stays in its allocation (moving the box does
+        // not move it) until `_state` drops, after `_publication` withdrew
+        // it. The module drops this after unregistering the filesystem type
+        // and its own files, when no file is open (an open file pins the
+        // module) and no other module has files registered (they use our
+        // symbols), so no caller still holds the reference.
+        let publication = unsafe { STATE.publish(&state) };
+        Self {
+            _publication: publication,
+            _state: state,
+        }
     }
 }
-
-impl Drop for Published {
-    fn drop(&mut self) {
-        STATE.store(core::ptr::null_mut(), Ordering::Release);
-        // SAFETY: `state` came from `KBox::into_raw()`. The module drops
-        // this after unregistering the filesystem type and its own files,
-        // when no file is open (an open file pins the module) and no other
-        // module has files registered (they use our symbols), so nobody
-        // holds the pointer.
-        drop(unsafe { KBox::from_raw(self.state) });
-    }
-}
-
-// SAFETY: the pointer is only dereferenced as a shared `State`, which is Sync.
-unsafe impl Send for Published {}
-// SAFETY: as above.
-unsafe impl Sync for Published {}
 
 /// The published state.
 pub(crate) fn state() -> Result<&'static State> {
-    let p = STATE.load(Ordering::Acquire);
-    // SAFETY: a non-null pointer is a live `State` until `Published` is
-    // dropped, which happens only when nobody can call in (see there).
-    unsafe { p.as_ref() }.ok_or(ENODEV)
+    STATE.get().ok_or(ENODEV)
 }

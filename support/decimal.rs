@@ -34,7 +34,10 @@ mod tests {
         assert_eq!(parse_u64(b"0042"), Ok(42));
         assert_eq!(parse_u64(b"18446744073709551615"), Ok(u64::MAX));
         assert_eq!(parse_u64(b"18446744073709551616"), Err(DecimalError::Range));
-        assert_eq!(parse_u64(b"99999999999999999999999"), Err(DecimalError::Range));
+        assert_eq!(
+            parse_u64(b"99999999999999999999999"),
+            Err(DecimalError::Range)
+        );
         for bad in [&b""[..], b"-1", b"+1", b" 1", b"1 ", b"1a", b"0x10", b"1.5"] {
             assert_eq!(parse_u64(bad), Err(DecimalError::Invalid), "{bad:?}");
         }

@@ -4,9 +4,9 @@
 //! cached entry still stands.
 
 use super::reader::Reader;
-use crate::cgroup::Cgroup;
 use crate::ffi;
 use crate::state::{state, State};
+use crate::support::cgroup::Cgroup;
 use core::ffi::{c_int, c_uchar, c_ulong, c_void, CStr};
 use kernel::prelude::*;
 
@@ -143,7 +143,7 @@ pub(crate) unsafe extern "C" fn cgroupfs_rs_cg_dir_valid(dir: *mut c_void) -> c_
     };
     // Not who may see it: the dcache is shared by every reader, and lookup,
     // readdir and open check visibility for the caller themselves.
-    c_int::from(dir.alive())
+    c_int::from(dir.online())
 }
 
 /// Whether a cached per-cgroup file is still registered.

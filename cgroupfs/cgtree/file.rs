@@ -6,13 +6,13 @@
 
 use super::reader::Reader;
 use crate::builtin;
-use crate::cgroup::Cgroup;
 use crate::cgtarget::CgTarget;
 use crate::ffi;
 use crate::notify;
 use crate::openfile::{self, OpenFile};
 use crate::registry::{Registration, Source};
 use crate::state::{state, State};
+use crate::support::cgroup::Cgroup;
 use crate::text::Text;
 use core::ffi::{c_char, c_int, c_long, c_ulong, c_void};
 use core::sync::atomic::Ordering;
@@ -115,7 +115,7 @@ pub(crate) unsafe extern "C" fn cgroupfs_rs_cg_open(
         let (reg, index) = state.registry.by_key(key as usize).ok_or(ENOENT)?;
         // SAFETY: the parent directory's inode holds a reference.
         let cg = unsafe { Cgroup::get(cgrp) }.ok_or(ENOENT)?;
-        if !cg.alive() || !Reader::current()?.owns(&cg) {
+        if !cg.online() || !Reader::current()?.owns(&cg) {
             return Err(ENOENT);
         }
         let file = reg.file(index).ok_or(ENOENT)?;
@@ -163,7 +163,7 @@ pub(crate) unsafe extern "C" fn cgroupfs_rs_cg_read(
     let (key, id) = target.notify_key();
     let news = notify::generation(key, id) != open.seen.load(Ordering::Acquire);
     let render = || {
-        if !target.cg().alive() {
+        if !target.cg().online() {
             return Err(ENOENT);
         }
         let (seen, text) = render(state()?, target)?;

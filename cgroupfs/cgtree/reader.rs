@@ -2,7 +2,7 @@
 
 //! Who sees what of the `cgroup/` tree.
 
-use crate::cgroup::Cgroup;
+use crate::support::cgroup::Cgroup;
 use kernel::prelude::*;
 
 /// The reader's view of the tree.

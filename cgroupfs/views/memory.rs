@@ -16,13 +16,13 @@ use kernel::prelude::*;
 /// memory controller there (nothing to virtualise). Limits are the
 /// tightest of `vc` and its ancestors.
 fn mem_view(src: &State, vc: &ViewCgroup) -> Result<Option<MemView>> {
-    let Some(own) = vc.cg.memory() else {
+    let Ok(own) = vc.cg.memory() else {
         return Ok(None);
     };
     let (mut limit, mut swap_limit) = (own.max, own.swap_max);
     let mut up = vc.cg.parent();
     while let Some(c) = up {
-        if let Some(m) = c.memory() {
+        if let Ok(m) = c.memory() {
             limit = limit.min(m.max);
             swap_limit = swap_limit.min(m.swap_max);
         }

@@ -8,9 +8,9 @@
 //! cgroup. The root cgroup, and everyone while `enabled` is 0, gets the
 //! host view.
 
-use crate::cgroup::Cgroup;
 use crate::params;
 use crate::state::State;
+use crate::support::cgroup::Cgroup;
 use crate::support::vecutil::swap_remove;
 use crate::viewpath;
 use kernel::prelude::*;
