@@ -7,7 +7,8 @@ use crate::cgstats::Locked;
 use crate::events::{self, Viewer};
 use crate::ffi;
 use crate::hist::{self, ControlError, Group, Series, Snapshot, NR_SERIES};
-use crate::probes::Monitor;
+use crate::kept::Asker;
+use crate::monitor::{self, Monitor};
 use crate::support::cgroupfs_files::{CallCgroup, CgroupFiles, FileSet, FileSpec};
 use crate::support::textbuf::TextBuf;
 use core::ffi::{c_uint, c_ulong, CStr};
@@ -46,10 +47,33 @@ const FILES: [(&CStr, Kind, u16); 8] = [
 /// The index of `sli.monitor` in [`FILES`], which notifications name.
 const MONITOR_INDEX: usize = 6;
 
-/// Tells the pollers of `sli.monitor` of cgroup `id` that a count was
-/// reached. Process context.
-pub(crate) fn notify_monitor(files: &Files, id: u64) {
-    files.notify(MONITOR_INDEX, id);
+/// The registered files, for notifying `sli.monitor` pollers; null while
+/// there are none.
+static NOTIFIED: AtomicPtr<Files> = AtomicPtr::new(core::ptr::null_mut());
+
+/// Sets (or, with null, clears) the files `sli.monitor` notifications go
+/// to.
+///
+/// # Safety
+///
+/// `files` stays valid until it is cleared and `qmon_rs_notify()` is no
+/// longer running.
+pub(crate) unsafe fn set_notified(files: *const Files) {
+    NOTIFIED.store(files.cast_mut(), Ordering::Release);
+}
+
+/// Run by the glue's work item after a probe reached a count: notifies the
+/// pollers of `sli.monitor` in each cgroup concerned.
+#[no_mangle]
+pub(crate) extern "C" fn qmon_rs_notify() {
+    let Some(m) = monitor::published() else {
+        return;
+    };
+    // SAFETY: the files stay valid while this work runs: the module clears
+    // the pointer and waits for this work before unregistering them.
+    if let Some(files) = unsafe { NOTIFIED.load(Ordering::Acquire).as_ref() } {
+        m.table.take_notified(|id| files.notify(MONITOR_INDEX, id));
+    }
 }
 
 /// Writes the path of cgroup `id` as the reader sees it, or `id:<id>`
@@ -195,74 +219,6 @@ impl fmt::Write for GrowBuf {
     }
 }
 
-/// A text rendered for a buffer too small for it, kept for the larger
-/// buffer the same task asks with next (cgroupfs calls `show` again with
-/// twice the size), so that a read renders, sums and resolves once.
-struct Kept {
-    task: usize,
-    index: usize,
-    id: u64,
-    /// `CLOCK_MONOTONIC` ns when it was rendered.
-    time: u64,
-    text: KVVec<u8>,
-}
-
-/// How long a kept text may wait for its task's next call, in ns.
-const KEPT_NS: u64 = 1_000_000_000;
-
-/// Slots for kept texts, chosen by task.
-const NR_KEPT: usize = 4;
-
-/// The kept texts (at most one per slot).
-///
-/// # Invariants
-///
-/// Each slot is null or owns a `Kept` made by `KBox::into_raw`.
-pub(crate) struct KeptTexts([AtomicPtr<Kept>; NR_KEPT]);
-
-impl KeptTexts {
-    pub(crate) const fn new() -> Self {
-        // INVARIANT: all empty.
-        Self([const { AtomicPtr::new(core::ptr::null_mut()) }; NR_KEPT])
-    }
-
-    fn slot(&self, task: usize) -> &AtomicPtr<Kept> {
-        // Tasks are at least cache-line aligned.
-        &self.0[(task >> 6) % NR_KEPT]
-    }
-
-    /// Takes the text kept in `task`'s slot, if any.
-    fn take(&self, task: usize) -> Option<KBox<Kept>> {
-        let p = self
-            .slot(task)
-            .swap(core::ptr::null_mut(), Ordering::Acquire);
-        // SAFETY: by the type invariant a non-null slot owns a `Kept` from
-        // `KBox::into_raw`, now ours as the swap took it out.
-        (!p.is_null()).then(|| unsafe { KBox::from_raw(p) })
-    }
-
-    /// Keeps `k`, replacing what its task's slot held.
-    fn put(&self, k: KBox<Kept>) {
-        let old = self.slot(k.task).swap(KBox::into_raw(k), Ordering::AcqRel);
-        if !old.is_null() {
-            // SAFETY: as in `take`.
-            drop(unsafe { KBox::from_raw(old) });
-        }
-    }
-}
-
-impl Drop for KeptTexts {
-    fn drop(&mut self) {
-        for s in self.0.iter() {
-            let p = s.swap(core::ptr::null_mut(), Ordering::Relaxed);
-            if !p.is_null() {
-                // SAFETY: by the type invariant.
-                drop(unsafe { KBox::from_raw(p) });
-            }
-        }
-    }
-}
-
 impl Monitor {
     /// Renders file `kind` for cgroup `id` in full.
     fn render_all(&self, kind: Kind, id: u64) -> Result<KVVec<u8>> {
@@ -309,32 +265,26 @@ impl CgroupFiles for Monitor {
         let kind = FILES.get(index).ok_or(EINVAL)?.1;
         // SAFETY: no preconditions.
         let (task, now) = unsafe { (ffi::qmon_glue_current() as usize, ffi::qmon_glue_ktime()) };
-        if let Some(k) = self.kept.take(task) {
+        let asker = Asker {
+            task,
+            index,
+            id: cg.id,
+        };
+        if let Some(k) = self.kept.take(asker, now) {
             // This task's previous call for this file, a moment ago: the
             // text rendered then, if it fits now (a new read starts with a
             // buffer it did not fit).
-            if k.index == index && k.id == cg.id && now.saturating_sub(k.time) < KEPT_NS {
-                if copy_out(out, &k.text).is_ok() {
-                    return Ok(Ok(()));
-                }
-                self.kept.put(k);
-                return Ok(Err(fmt::Error));
+            if copy_out(out, k.text()).is_ok() {
+                return Ok(Ok(()));
             }
+            self.kept.put(k);
+            return Ok(Err(fmt::Error));
         }
         let text = self.render_all(kind, cg.id)?;
         if copy_out(out, &text).is_ok() {
             return Ok(Ok(()));
         }
-        self.kept.put(KBox::new(
-            Kept {
-                task,
-                index,
-                id: cg.id,
-                time: now,
-                text,
-            },
-            GFP_KERNEL_ACCOUNT,
-        )?);
+        self.kept.keep(asker, now, text)?;
         Ok(Err(fmt::Error))
     }
 

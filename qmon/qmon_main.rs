@@ -22,12 +22,14 @@ mod events;
 mod ffi;
 mod files;
 mod hist;
+mod kept;
+mod monitor;
 mod probes;
 mod stamps;
 #[path = "../support/mod.rs"]
 mod support;
 
-use probes::Monitor;
+use monitor::Monitor;
 use support::kparam::{Kind, Spec};
 use support::param_lock::ParamLock;
 
@@ -77,10 +79,10 @@ impl kernel::Module for Qmon {
         let files = unsafe { files::register(module, m)? };
         // SAFETY: cleared in `drop()`, which then waits for notifications
         // in flight, before the files are dropped.
-        unsafe { monitor.set_files(&*files) };
+        unsafe { files::set_notified(&*files) };
         // SAFETY: withdrawn in `drop()` before the monitor is freed, after
         // the probes are detached.
-        unsafe { probes::publish(m) };
+        unsafe { monitor::publish(m) };
         let this = Qmon {
             files: Some(files),
             monitor,
@@ -118,13 +120,13 @@ impl Drop for Qmon {
         unsafe { ffi::qmon_glue_cancel_update() };
         // Then the notifications they started, before the files go.
         // SAFETY: clearing.
-        unsafe { self.monitor.set_files(core::ptr::null()) };
+        unsafe { files::set_notified(core::ptr::null()) };
         // SAFETY: as above.
         unsafe { ffi::qmon_glue_cancel_notify() };
         // Unregistering waits for reads and writes in flight.
         self.files = None;
         // SAFETY: withdrawing; nothing uses the monitor any more.
-        unsafe { probes::publish(core::ptr::null()) };
+        unsafe { monitor::publish(core::ptr::null()) };
         // Bring the table up to date to report what it held for the live
         // cgroups: removed cgroups leave nothing behind.
         let tracked = match self.monitor.table.update() {
