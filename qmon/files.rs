@@ -48,19 +48,8 @@ const FILES: [(&CStr, Kind, u16); 8] = [
 const MONITOR_INDEX: usize = 6;
 
 /// The registered files, for notifying `sli.monitor` pollers; null while
-/// there are none.
-static NOTIFIED: AtomicPtr<Files> = AtomicPtr::new(core::ptr::null_mut());
-
-/// Sets (or, with null, clears) the files `sli.monitor` notifications go
-/// to.
-///
-/// # Safety
-///
-/// `files` stays valid until it is cleared and `qmon_rs_notify()` is no
-/// longer running.
-pub(crate) unsafe fn set_notified(files: *const Files) {
-    NOTIFIED.store(files.cast_mut(), Ordering::Release);
-}
+/// there are none (see [`Files`]).
+static NOTIFIED: AtomicPtr<Set> = AtomicPtr::new(core::ptr::null_mut());
 
 /// Run by the glue's work item after a probe reached a count: notifies the
 /// pollers of `sli.monitor` in each cgroup concerned.
@@ -69,7 +58,7 @@ pub(crate) extern "C" fn qmon_rs_notify() {
     let Some(m) = monitor::published() else {
         return;
     };
-    // SAFETY: the files stay valid while this work runs: the module clears
+    // SAFETY: the files stay valid while this work runs: `Files` clears
     // the pointer and waits for this work before unregistering them.
     if let Some(files) = unsafe { NOTIFIED.load(Ordering::Acquire).as_ref() } {
         m.table.take_notified(|id| files.notify(MONITOR_INDEX, id));
@@ -310,23 +299,51 @@ impl CgroupFiles for Monitor {
     }
 }
 
-/// qmon's registered files.
-pub(crate) type Files = FileSet<Monitor>;
+/// qmon's files as cgroupfs serves them.
+type Set = FileSet<Monitor>;
 
-/// Registers the files, served by `monitor`.
+/// qmon's registered files, which `sli.monitor` notifications reach while
+/// they live.
 ///
-/// # Safety
+/// Dropped, they first stop notifications, then unregister (the field's
+/// drop, which waits for reads and writes in flight).
 ///
-/// `monitor` stays valid until the returned value is dropped.
-pub(crate) unsafe fn register(
-    module: &'static ThisModule,
-    monitor: *const Monitor,
-) -> Result<KBox<Files>> {
-    let mut specs = KVec::with_capacity(FILES.len(), GFP_KERNEL)?;
-    for (name, _, mode) in FILES {
-        specs.push(FileSpec { name, mode }, GFP_KERNEL)?;
+/// # Invariants
+///
+/// [`NOTIFIED`] points to `_set` while this value lives.
+pub(crate) struct Files {
+    _set: KBox<Set>,
+}
+
+impl Files {
+    /// Registers the files, served by `monitor`.
+    ///
+    /// # Safety
+    ///
+    /// `monitor` stays valid until the returned value is dropped.
+    pub(crate) unsafe fn register(
+        module: &'static ThisModule,
+        monitor: *const Monitor,
+    ) -> Result<Self> {
+        let mut specs = KVec::with_capacity(FILES.len(), GFP_KERNEL)?;
+        for (name, _, mode) in FILES {
+            specs.push(FileSpec { name, mode }, GFP_KERNEL)?;
+        }
+        // SAFETY: the caller's guarantee.
+        let set = unsafe { FileSet::register(module, &specs, monitor)? };
+        let set = KBox::new(set, GFP_KERNEL)?;
+        NOTIFIED.store(core::ptr::from_ref(&*set).cast_mut(), Ordering::Release);
+        // INVARIANT: `NOTIFIED` points to the set, which the box keeps in
+        // place.
+        Ok(Self { _set: set })
     }
-    // SAFETY: the caller's guarantee.
-    let files = unsafe { FileSet::register(module, &specs, monitor)? };
-    Ok(KBox::new(files, GFP_KERNEL)?)
+}
+
+impl Drop for Files {
+    fn drop(&mut self) {
+        NOTIFIED.store(core::ptr::null_mut(), Ordering::Release);
+        // SAFETY: no preconditions. A notification queued from now on finds
+        // no files.
+        unsafe { ffi::qmon_glue_cancel_notify() };
+    }
 }

@@ -8,6 +8,7 @@
 //! the work items they queue) are called by the glue with nothing but
 //! scalars: they find the monitor through [`published`] while a
 //! [`Published`] value lives. The files are served by the monitor directly.
+//! The module owns both values and drops the monitor last.
 
 use crate::cgstats::{EntryCache, Table};
 use crate::events::{self, Ring};
@@ -104,19 +105,39 @@ impl Monitor {
 /// The monitor the glue's callbacks use, published while they may run.
 static MONITOR: AtomicPtr<Monitor> = AtomicPtr::new(core::ptr::null_mut());
 
-/// Publishes `m` to the probes, or withdraws it (null).
+/// Publishes a monitor to the glue's callbacks while it lives.
 ///
-/// # Safety
+/// # Invariants
 ///
-/// A published monitor stays valid until it is withdrawn and the probes are
-/// detached.
-pub(crate) unsafe fn publish(m: *const Monitor) {
-    MONITOR.store(m.cast_mut(), Ordering::Release);
+/// While this value lives, [`MONITOR`] points to a monitor that stays valid
+/// for every call of the glue's callbacks that finds it.
+pub(crate) struct Published(());
+
+impl Published {
+    /// Publishes `m`.
+    ///
+    /// # Safety
+    ///
+    /// `m` stays valid until the returned value is dropped, and the glue's
+    /// callbacks stop before that: the probes are detached and the work
+    /// items they queue are cancelled.
+    pub(crate) unsafe fn new(m: *const Monitor) -> Self {
+        MONITOR.store(m.cast_mut(), Ordering::Release);
+        // INVARIANT: the caller's guarantee.
+        Self(())
+    }
+}
+
+impl Drop for Published {
+    fn drop(&mut self) {
+        MONITOR.store(core::ptr::null_mut(), Ordering::Release);
+    }
 }
 
 /// The published monitor, for a probe or a work item of the glue.
 pub(crate) fn published() -> Option<&'static Monitor> {
-    // SAFETY: by `publish`'s contract the monitor outlives every call of
-    // the glue's callbacks, which is where this reference is used.
+    // SAFETY: by the invariant of `Published` the monitor outlives every
+    // call of the glue's callbacks that finds it, which is where this
+    // reference is used.
     unsafe { MONITOR.load(Ordering::Acquire).as_ref() }
 }
