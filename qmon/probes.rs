@@ -41,6 +41,7 @@ use crate::events::{Event, STACK_DEPTH};
 use crate::ffi;
 use crate::hist::{sleep_series, Series};
 use crate::monitor::{published, Monitor};
+use crate::rcu::ReadSide;
 use core::ffi::{c_uint, c_void};
 use core::sync::atomic::Ordering;
 use kernel::prelude::*;
@@ -76,27 +77,22 @@ impl Monitor {
     ///
     /// Called from a probe, with `cgrp` null or valid for the call, and
     /// `task` 0 or a task that stays valid for the call.
-    unsafe fn record(&self, cgrp: *mut c_void, id: u64, series: Series, ns: u64, task: usize) {
+    unsafe fn record(
+        &self,
+        rcu: &ReadSide,
+        cgrp: *mut c_void,
+        id: u64,
+        series: Series,
+        ns: u64,
+        task: usize,
+    ) {
         // SAFETY: the caller's guarantee.
-        if let Some(s) = unsafe { self.entry(cgrp, id) } {
+        if let Some(s) = unsafe { self.table.find(rcu, cgrp, id) } {
             // SAFETY: no preconditions; probes cannot migrate.
             let cpu = unsafe { ffi::qmon_glue_cpu() };
             // SAFETY: the caller's guarantee.
             unsafe { self.count(s, cpu, series, ns, task) };
         }
-    }
-
-    /// The entry that counts for the cgroup `cgrp` (`id`).
-    ///
-    /// # Safety
-    ///
-    /// Called from a probe, with `cgrp` null or valid for the call; the
-    /// reference is used in that probe only.
-    unsafe fn entry(&self, cgrp: *mut c_void, id: u64) -> Option<&CgStats> {
-        // SAFETY: probes run in an RCU read-side critical section and keep
-        // `cgrp` valid (the caller's guarantee); the reference does not
-        // leave the probe.
-        unsafe { self.table.find(cgrp, id) }
     }
 
     /// Counts `ns` in the entry `s` on `cpu` (the probe's), as
@@ -198,6 +194,9 @@ pub(crate) extern "C" fn qmon_rs_switch(
     next_queued: u64,
 ) {
     let Some(m) = published() else { return };
+    // SAFETY: the glue calls the probes inside an RCU read-side critical
+    // section (glue.h), which lasts until they return.
+    let rcu = unsafe { ReadSide::assume() };
     let prev_state = states as c_uint;
     let flags = (states >> 32) as u8 as c_uint;
     let cpu = (states >> 40) as c_uint;
@@ -233,6 +232,7 @@ pub(crate) extern "C" fn qmon_rs_switch(
             // SAFETY: a probe, passing the glue's cgroup.
             unsafe {
                 m.record(
+                    &rcu,
                     next_cgrp,
                     next_id,
                     Series::SchedWait,
@@ -256,7 +256,7 @@ pub(crate) extern "C" fn qmon_rs_switch(
     };
     // SAFETY: a probe, passing the glue's cgroup; only the switch probe of
     // this CPU uses its cache, with interrupts off.
-    let Some(s) = (unsafe { m.table.find_cached(cache, next_cgrp, next_id) }) else {
+    let Some(s) = (unsafe { m.table.find_cached(&rcu, cache, next_cgrp, next_id) }) else {
         return;
     };
     if let Some((series, t)) = slept {
@@ -286,6 +286,9 @@ pub(crate) extern "C" fn qmon_rs_wakeup(
     now: u64,
 ) {
     let Some(m) = published() else { return };
+    // SAFETY: the glue calls the probes inside an RCU read-side critical
+    // section (glue.h), which lasts until they return.
+    let rcu = unsafe { ReadSide::assume() };
     if new_task {
         m.put(task, QUEUED, now);
         return;
@@ -297,7 +300,7 @@ pub(crate) extern "C" fn qmon_rs_wakeup(
     };
     if let Some(s) = tag_sleep(tag) {
         // SAFETY: a probe, passing the glue's cgroup.
-        unsafe { m.record(cgrp, id, s, now.saturating_sub(t), task) };
+        unsafe { m.record(&rcu, cgrp, id, s, now.saturating_sub(t), task) };
         m.put(task, QUEUED, now);
     }
 }
@@ -320,6 +323,9 @@ pub(crate) extern "C" fn qmon_rs_reclaim_end(
     now: u64,
 ) {
     let Some(m) = published() else { return };
+    // SAFETY: the glue calls the probes inside an RCU read-side critical
+    // section (glue.h), which lasts until they return.
+    let rcu = unsafe { ReadSide::assume() };
     if let Some((_, t)) = m.stamps().take(reclaim_key(task, memcg)) {
         let s = if memcg {
             Series::MemMemcgReclaim
@@ -327,7 +333,7 @@ pub(crate) extern "C" fn qmon_rs_reclaim_end(
             Series::MemGlobalReclaim
         };
         // SAFETY: a probe, passing the glue's cgroup and the current task.
-        unsafe { m.record(cgrp, id, s, now.saturating_sub(t), task) };
+        unsafe { m.record(&rcu, cgrp, id, s, now.saturating_sub(t), task) };
     }
 }
 
@@ -341,9 +347,12 @@ pub(crate) extern "C" fn qmon_rs_compact(
     now: u64,
 ) {
     if let Some(m) = published() {
+        // SAFETY: the glue calls the probes inside an RCU read-side critical
+        // section (glue.h), which lasts until they return.
+        let rcu = unsafe { ReadSide::assume() };
         let ns = now.saturating_sub(start);
         // SAFETY: a probe, passing the glue's cgroup and the current task.
-        unsafe { m.record(cgrp, id, Series::MemCompact, ns, task) };
+        unsafe { m.record(&rcu, cgrp, id, Series::MemCompact, ns, task) };
     }
 }
 
@@ -378,6 +387,9 @@ pub(crate) extern "C" fn qmon_rs_rq_complete(
     now: u64,
 ) {
     let Some(m) = published() else { return };
+    // SAFETY: the glue calls the probes inside an RCU read-side critical
+    // section (glue.h), which lasts until they return.
+    let rcu = unsafe { ReadSide::assume() };
     // A partial completion: the request goes on.
     if nr_bytes < rq_bytes {
         return;
@@ -396,7 +408,7 @@ pub(crate) extern "C" fn qmon_rs_rq_complete(
     };
     if let Some(start) = start {
         // SAFETY: a probe, passing the glue's cgroup (or null); no task.
-        unsafe { m.record(cgrp, id, series, now.saturating_sub(start), 0) };
+        unsafe { m.record(&rcu, cgrp, id, series, now.saturating_sub(start), 0) };
     }
 }
 

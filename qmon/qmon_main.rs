@@ -25,6 +25,7 @@ mod hist;
 mod kept;
 mod monitor;
 mod probes;
+mod rcu;
 mod stamps;
 #[path = "../support/mod.rs"]
 mod support;
