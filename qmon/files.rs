@@ -4,14 +4,14 @@
 //! added through cgroupfs's registration API (`support/cgroupfs_api.h`).
 
 use crate::cgstats::Locked;
-use crate::events::{self, Viewer};
 use crate::ffi;
 use crate::hist::{self, ControlError, Group, Series, Snapshot, NR_SERIES};
 use crate::kept::Asker;
 use crate::monitor::{self, Monitor};
+use crate::reader;
 use crate::support::cgroupfs_files::{CallCgroup, CgroupFiles, FileSet, FileSpec};
 use crate::support::textbuf::TextBuf;
-use core::ffi::{c_uint, c_ulong, CStr};
+use core::ffi::CStr;
 use core::fmt::{self, Write};
 use core::sync::atomic::{AtomicPtr, Ordering};
 use kernel::prelude::*;
@@ -65,66 +65,6 @@ pub(crate) extern "C" fn qmon_rs_notify() {
     }
 }
 
-/// Writes the path of cgroup `id` as the reader sees it, or `id:<id>`
-/// when it is gone or outside the reader's cgroup namespace.
-fn write_path(w: &mut dyn fmt::Write, id: u64) -> fmt::Result {
-    let mut buf = [0u8; 256];
-    // SAFETY: `buf` is writable for its length.
-    let n = unsafe { ffi::qmon_glue_cgroup_path(id, buf.as_mut_ptr().cast(), buf.len()) };
-    match usize::try_from(n)
-        .ok()
-        .and_then(|n| core::str::from_utf8(&buf[..n.min(buf.len())]).ok())
-    {
-        Some(p) => w.write_str(p),
-        None => write!(w, "id:{id}"),
-    }
-}
-
-/// The calling reader, as [`events::Event::seen_by`] needs it, and the
-/// level of its PID namespace.
-fn viewer() -> (Viewer, c_uint) {
-    let (mut cgns_root, mut uid, mut level) = (0u64, 0, 0);
-    // SAFETY: the three are writable.
-    let caps = unsafe { ffi::qmon_glue_reader(&mut cgns_root, &mut uid, &mut level) };
-    let viewer = Viewer {
-        cgns_root,
-        // Kernel stacks only for readers who may see kernel addresses
-        // elsewhere (/proc/PID/stack needs the same).
-        stacks: caps & ffi::READER_ADMIN != 0,
-        all_tasks: caps & ffi::READER_PTRACE != 0,
-        uid,
-    };
-    (viewer, level)
-}
-
-/// The pid, in the reader's PID namespace (at `level`), of the task that
-/// had pid `pid` in the initial one and the `struct pid` at `pid_ref`; 0
-/// when it is not in that namespace or is gone.
-fn pid_in_ns(pid: u32, pid_ref: u64, level: c_uint) -> u32 {
-    if level == 0 {
-        // The initial namespace numbers every task, also those gone.
-        return pid;
-    }
-    let mut vnr = 0;
-    // SAFETY: `vnr` is writable.
-    let found = unsafe { ffi::qmon_glue_find_pid(pid, &mut vnr) };
-    // The same `struct pid` still holds the number: the same task.
-    if found as u64 == pid_ref {
-        vnr
-    } else {
-        0
-    }
-}
-
-/// Writes a kernel text address as `symbol+offset/size`.
-fn write_symbol(w: &mut dyn fmt::Write, addr: u64) -> fmt::Result {
-    let mut buf = [0u8; 128];
-    // SAFETY: `buf` is writable for its length.
-    let n = unsafe { ffi::qmon_glue_symbol(addr as c_ulong, buf.as_mut_ptr().cast(), buf.len()) };
-    let n = usize::try_from(n).unwrap_or(0).min(buf.len());
-    w.write_str(core::str::from_utf8(&buf[..n]).unwrap_or("?"))
-}
-
 /// What a file's text is made from.
 enum Source<'a> {
     /// Sums over the subtree, one per series.
@@ -163,32 +103,12 @@ fn render(w: &mut dyn fmt::Write, kind: Kind, src: Source<'_>, m: &Monitor) -> f
             }
         }
         (Kind::Events, Source::Events(id)) => {
-            let (viewer, pidns_level) = viewer();
-            let mut n = 0usize;
-            m.events().for_each(|e| {
-                if !e.within(id) {
-                    return Ok(());
-                }
-                n += 1;
-                if n % EVENTS_CHUNK == 0 {
-                    // SAFETY: no preconditions; process context, no lock.
-                    unsafe { ffi::qmon_glue_cond_resched() };
-                }
-                match e.seen_by(&viewer, &mut |pid, pid_ref| {
-                    pid_in_ns(pid, pid_ref, pidns_level)
-                }) {
-                    Some(e) => events::format_event(w, &e, &mut write_path, &mut write_symbol),
-                    None => Ok(()),
-                }
-            })?;
+            reader::write_events(w, m.events(), id)?;
         }
         _ => return Err(fmt::Error),
     }
     Ok(())
 }
-
-/// Events formatted between two chances to reschedule.
-const EVENTS_CHUNK: usize = 8;
 
 /// A `fmt::Write` sink that grows as needed, charged to the reader.
 struct GrowBuf {

@@ -26,6 +26,7 @@ mod kept;
 mod monitor;
 mod probes;
 mod rcu;
+mod reader;
 mod stamps;
 #[path = "../support/mod.rs"]
 mod support;
