@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! qmon's files in every `cgroup/<path>/` directory of cgroupfs mounts,
-//! added through cgroupfs's registration API (`support/cgroupfs_api.h`).
+//! added through cgroupfs's registration API (`support/cgroupfs_api.h`),
+//! and the notifications that wake `sli.monitor` pollers.
 
 use crate::cgstats::Locked;
 use crate::ffi;
