@@ -1,16 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! qmon's files in every `cgroup/<path>/` directory of cgroupfs mounts,
-//! added through cgroupfs's registration API (`support/cgroupfs_api.h`).
+//! added through cgroupfs's registration API (`support/cgroupfs_api.h`),
+//! and the notifications that wake `sli.monitor` pollers.
 
 use crate::cgstats::Locked;
-use crate::events::{self, Viewer};
 use crate::ffi;
 use crate::hist::{self, ControlError, Group, Series, Snapshot, NR_SERIES};
-use crate::probes::Monitor;
+use crate::kept::Asker;
+use crate::monitor::{self, Monitor};
+use crate::reader;
 use crate::support::cgroupfs_files::{CallCgroup, CgroupFiles, FileSet, FileSpec};
 use crate::support::textbuf::TextBuf;
-use core::ffi::{c_uint, c_ulong, CStr};
+use core::ffi::CStr;
 use core::fmt::{self, Write};
 use core::sync::atomic::{AtomicPtr, Ordering};
 use kernel::prelude::*;
@@ -46,70 +48,22 @@ const FILES: [(&CStr, Kind, u16); 8] = [
 /// The index of `sli.monitor` in [`FILES`], which notifications name.
 const MONITOR_INDEX: usize = 6;
 
-/// Tells the pollers of `sli.monitor` of cgroup `id` that a count was
-/// reached. Process context.
-pub(crate) fn notify_monitor(files: &Files, id: u64) {
-    files.notify(MONITOR_INDEX, id);
-}
+/// The registered files, for notifying `sli.monitor` pollers; null while
+/// there are none (see [`Files`]).
+static NOTIFIED: AtomicPtr<Set> = AtomicPtr::new(core::ptr::null_mut());
 
-/// Writes the path of cgroup `id` as the reader sees it, or `id:<id>`
-/// when it is gone or outside the reader's cgroup namespace.
-fn write_path(w: &mut dyn fmt::Write, id: u64) -> fmt::Result {
-    let mut buf = [0u8; 256];
-    // SAFETY: `buf` is writable for its length.
-    let n = unsafe { ffi::qmon_glue_cgroup_path(id, buf.as_mut_ptr().cast(), buf.len()) };
-    match usize::try_from(n)
-        .ok()
-        .and_then(|n| core::str::from_utf8(&buf[..n.min(buf.len())]).ok())
-    {
-        Some(p) => w.write_str(p),
-        None => write!(w, "id:{id}"),
-    }
-}
-
-/// The calling reader, as [`events::Event::seen_by`] needs it, and the
-/// level of its PID namespace.
-fn viewer() -> (Viewer, c_uint) {
-    let (mut cgns_root, mut uid, mut level) = (0u64, 0, 0);
-    // SAFETY: the three are writable.
-    let caps = unsafe { ffi::qmon_glue_reader(&mut cgns_root, &mut uid, &mut level) };
-    let viewer = Viewer {
-        cgns_root,
-        // Kernel stacks only for readers who may see kernel addresses
-        // elsewhere (/proc/PID/stack needs the same).
-        stacks: caps & ffi::READER_ADMIN != 0,
-        all_tasks: caps & ffi::READER_PTRACE != 0,
-        uid,
+/// Run by the glue's work item after a probe reached a count: notifies the
+/// pollers of `sli.monitor` in each cgroup concerned.
+#[no_mangle]
+pub(crate) extern "C" fn qmon_rs_notify() {
+    let Some(m) = monitor::published() else {
+        return;
     };
-    (viewer, level)
-}
-
-/// The pid, in the reader's PID namespace (at `level`), of the task that
-/// had pid `pid` in the initial one and the `struct pid` at `pid_ref`; 0
-/// when it is not in that namespace or is gone.
-fn pid_in_ns(pid: u32, pid_ref: u64, level: c_uint) -> u32 {
-    if level == 0 {
-        // The initial namespace numbers every task, also those gone.
-        return pid;
+    // SAFETY: the files stay valid while this work runs: `Files` clears
+    // the pointer and waits for this work before unregistering them.
+    if let Some(files) = unsafe { NOTIFIED.load(Ordering::Acquire).as_ref() } {
+        m.table.take_notified(|id| files.notify(MONITOR_INDEX, id));
     }
-    let mut vnr = 0;
-    // SAFETY: `vnr` is writable.
-    let found = unsafe { ffi::qmon_glue_find_pid(pid, &mut vnr) };
-    // The same `struct pid` still holds the number: the same task.
-    if found as u64 == pid_ref {
-        vnr
-    } else {
-        0
-    }
-}
-
-/// Writes a kernel text address as `symbol+offset/size`.
-fn write_symbol(w: &mut dyn fmt::Write, addr: u64) -> fmt::Result {
-    let mut buf = [0u8; 128];
-    // SAFETY: `buf` is writable for its length.
-    let n = unsafe { ffi::qmon_glue_symbol(addr as c_ulong, buf.as_mut_ptr().cast(), buf.len()) };
-    let n = usize::try_from(n).unwrap_or(0).min(buf.len());
-    w.write_str(core::str::from_utf8(&buf[..n]).unwrap_or("?"))
 }
 
 /// What a file's text is made from.
@@ -150,32 +104,12 @@ fn render(w: &mut dyn fmt::Write, kind: Kind, src: Source<'_>, m: &Monitor) -> f
             }
         }
         (Kind::Events, Source::Events(id)) => {
-            let (viewer, pidns_level) = viewer();
-            let mut n = 0usize;
-            m.events().for_each(|e| {
-                if !e.within(id) {
-                    return Ok(());
-                }
-                n += 1;
-                if n % EVENTS_CHUNK == 0 {
-                    // SAFETY: no preconditions; process context, no lock.
-                    unsafe { ffi::qmon_glue_cond_resched() };
-                }
-                match e.seen_by(&viewer, &mut |pid, pid_ref| {
-                    pid_in_ns(pid, pid_ref, pidns_level)
-                }) {
-                    Some(e) => events::format_event(w, &e, &mut write_path, &mut write_symbol),
-                    None => Ok(()),
-                }
-            })?;
+            reader::write_events(w, m.events(), id)?;
         }
         _ => return Err(fmt::Error),
     }
     Ok(())
 }
-
-/// Events formatted between two chances to reschedule.
-const EVENTS_CHUNK: usize = 8;
 
 /// A `fmt::Write` sink that grows as needed, charged to the reader.
 struct GrowBuf {
@@ -192,74 +126,6 @@ impl fmt::Write for GrowBuf {
                 self.oom = true;
                 fmt::Error
             })
-    }
-}
-
-/// A text rendered for a buffer too small for it, kept for the larger
-/// buffer the same task asks with next (cgroupfs calls `show` again with
-/// twice the size), so that a read renders, sums and resolves once.
-struct Kept {
-    task: usize,
-    index: usize,
-    id: u64,
-    /// `CLOCK_MONOTONIC` ns when it was rendered.
-    time: u64,
-    text: KVVec<u8>,
-}
-
-/// How long a kept text may wait for its task's next call, in ns.
-const KEPT_NS: u64 = 1_000_000_000;
-
-/// Slots for kept texts, chosen by task.
-const NR_KEPT: usize = 4;
-
-/// The kept texts (at most one per slot).
-///
-/// # Invariants
-///
-/// Each slot is null or owns a `Kept` made by `KBox::into_raw`.
-pub(crate) struct KeptTexts([AtomicPtr<Kept>; NR_KEPT]);
-
-impl KeptTexts {
-    pub(crate) const fn new() -> Self {
-        // INVARIANT: all empty.
-        Self([const { AtomicPtr::new(core::ptr::null_mut()) }; NR_KEPT])
-    }
-
-    fn slot(&self, task: usize) -> &AtomicPtr<Kept> {
-        // Tasks are at least cache-line aligned.
-        &self.0[(task >> 6) % NR_KEPT]
-    }
-
-    /// Takes the text kept in `task`'s slot, if any.
-    fn take(&self, task: usize) -> Option<KBox<Kept>> {
-        let p = self
-            .slot(task)
-            .swap(core::ptr::null_mut(), Ordering::Acquire);
-        // SAFETY: by the type invariant a non-null slot owns a `Kept` from
-        // `KBox::into_raw`, now ours as the swap took it out.
-        (!p.is_null()).then(|| unsafe { KBox::from_raw(p) })
-    }
-
-    /// Keeps `k`, replacing what its task's slot held.
-    fn put(&self, k: KBox<Kept>) {
-        let old = self.slot(k.task).swap(KBox::into_raw(k), Ordering::AcqRel);
-        if !old.is_null() {
-            // SAFETY: as in `take`.
-            drop(unsafe { KBox::from_raw(old) });
-        }
-    }
-}
-
-impl Drop for KeptTexts {
-    fn drop(&mut self) {
-        for s in self.0.iter() {
-            let p = s.swap(core::ptr::null_mut(), Ordering::Relaxed);
-            if !p.is_null() {
-                // SAFETY: by the type invariant.
-                drop(unsafe { KBox::from_raw(p) });
-            }
-        }
     }
 }
 
@@ -309,32 +175,26 @@ impl CgroupFiles for Monitor {
         let kind = FILES.get(index).ok_or(EINVAL)?.1;
         // SAFETY: no preconditions.
         let (task, now) = unsafe { (ffi::qmon_glue_current() as usize, ffi::qmon_glue_ktime()) };
-        if let Some(k) = self.kept.take(task) {
+        let asker = Asker {
+            task,
+            index,
+            id: cg.id,
+        };
+        if let Some(k) = self.kept.take(asker, now) {
             // This task's previous call for this file, a moment ago: the
             // text rendered then, if it fits now (a new read starts with a
             // buffer it did not fit).
-            if k.index == index && k.id == cg.id && now.saturating_sub(k.time) < KEPT_NS {
-                if copy_out(out, &k.text).is_ok() {
-                    return Ok(Ok(()));
-                }
-                self.kept.put(k);
-                return Ok(Err(fmt::Error));
+            if copy_out(out, k.text()).is_ok() {
+                return Ok(Ok(()));
             }
+            self.kept.put(k);
+            return Ok(Err(fmt::Error));
         }
         let text = self.render_all(kind, cg.id)?;
         if copy_out(out, &text).is_ok() {
             return Ok(Ok(()));
         }
-        self.kept.put(KBox::new(
-            Kept {
-                task,
-                index,
-                id: cg.id,
-                time: now,
-                text,
-            },
-            GFP_KERNEL_ACCOUNT,
-        )?);
+        self.kept.keep(asker, now, text)?;
         Ok(Err(fmt::Error))
     }
 
@@ -360,23 +220,51 @@ impl CgroupFiles for Monitor {
     }
 }
 
-/// qmon's registered files.
-pub(crate) type Files = FileSet<Monitor>;
+/// qmon's files as cgroupfs serves them.
+type Set = FileSet<Monitor>;
 
-/// Registers the files, served by `monitor`.
+/// qmon's registered files, which `sli.monitor` notifications reach while
+/// they live.
 ///
-/// # Safety
+/// Dropped, they first stop notifications, then unregister (the field's
+/// drop, which waits for reads and writes in flight).
 ///
-/// `monitor` stays valid until the returned value is dropped.
-pub(crate) unsafe fn register(
-    module: &'static ThisModule,
-    monitor: *const Monitor,
-) -> Result<KBox<Files>> {
-    let mut specs = KVec::with_capacity(FILES.len(), GFP_KERNEL)?;
-    for (name, _, mode) in FILES {
-        specs.push(FileSpec { name, mode }, GFP_KERNEL)?;
+/// # Invariants
+///
+/// [`NOTIFIED`] points to `_set` while this value lives.
+pub(crate) struct Files {
+    _set: KBox<Set>,
+}
+
+impl Files {
+    /// Registers the files, served by `monitor`.
+    ///
+    /// # Safety
+    ///
+    /// `monitor` stays valid until the returned value is dropped.
+    pub(crate) unsafe fn register(
+        module: &'static ThisModule,
+        monitor: *const Monitor,
+    ) -> Result<Self> {
+        let mut specs = KVec::with_capacity(FILES.len(), GFP_KERNEL)?;
+        for (name, _, mode) in FILES {
+            specs.push(FileSpec { name, mode }, GFP_KERNEL)?;
+        }
+        // SAFETY: the caller's guarantee.
+        let set = unsafe { FileSet::register(module, &specs, monitor)? };
+        let set = KBox::new(set, GFP_KERNEL)?;
+        NOTIFIED.store(core::ptr::from_ref(&*set).cast_mut(), Ordering::Release);
+        // INVARIANT: `NOTIFIED` points to the set, which the box keeps in
+        // place.
+        Ok(Self { _set: set })
     }
-    // SAFETY: the caller's guarantee.
-    let files = unsafe { FileSet::register(module, &specs, monitor)? };
-    Ok(KBox::new(files, GFP_KERNEL)?)
+}
+
+impl Drop for Files {
+    fn drop(&mut self) {
+        NOTIFIED.store(core::ptr::null_mut(), Ordering::Release);
+        // SAFETY: no preconditions. A notification queued from now on finds
+        // no files.
+        unsafe { ffi::qmon_glue_cancel_notify() };
+    }
 }

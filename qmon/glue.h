@@ -97,7 +97,11 @@ bool qmon_glue_sched_info(void);
 /* local_clock(), for the switch probe. */
 u64 qmon_glue_clock(void);
 
-/* Implemented in Rust, called by C: probes, in atomic context. */
+/*
+ * Implemented in Rust, called by C: probes, in atomic context and inside an
+ * RCU read-side critical section (rcu_read_lock(), or the scheduler's
+ * disabled interrupts), which keeps @cgrp valid.
+ */
 #define QMON_TASK_IDLE		1	/* the CPU's idle task */
 #define QMON_TASK_IOWAIT	2	/* in_iowait: sleeping for IO */
 #define QMON_TASK_PREEMPTED	4	/* switched out by preemption */

@@ -36,18 +36,15 @@
 //! only touch per-CPU histograms, the start-time slots and, over a
 //! threshold, a shared counter and the event ring.
 
-use crate::cgstats::{CgStats, Crossing, EntryCache, Table};
-use crate::events::{self, Event, Ring, STACK_DEPTH};
+use crate::cgstats::{CgStats, Crossing};
+use crate::events::{Event, STACK_DEPTH};
 use crate::ffi;
-use crate::files::{Files, KeptTexts};
 use crate::hist::{sleep_series, Series};
-use crate::stamps::{Slot, Stamps};
+use crate::monitor::{published, Monitor};
+use crate::rcu::ReadSide;
 use core::ffi::{c_uint, c_void};
-use core::sync::atomic::{AtomicBool, AtomicPtr, AtomicU64, Ordering};
+use core::sync::atomic::Ordering;
 use kernel::prelude::*;
-
-/// Start-time slots: 64 Ki (1 MiB), so many sleeping tasks at once.
-const NR_SLOTS: usize = 1 << 16;
 
 /// Tags of task stamps.
 const QUEUED: u8 = 1;
@@ -72,99 +69,7 @@ fn reclaim_key(task: usize, memcg: bool) -> usize {
     task | if memcg { 2 } else { 1 }
 }
 
-/// What the probes use.
-#[pin_data]
-pub(crate) struct Monitor {
-    #[pin]
-    pub(crate) table: Table,
-    slots: KVVec<Slot>,
-    /// Per CPU, the cgroup the switch probe last counted in.
-    switch_cache: KVVec<EntryCache>,
-    /// Whether the probes are attached (changed under the parameter lock).
-    attached: AtomicBool,
-    /// Whether direct compaction is timed.
-    pub(crate) compact: AtomicBool,
-    /// Whether the scheduler stamps queue times in the task
-    /// (`CONFIG_SCHED_INFO`); if not, [`QUEUED`] stamps stand in.
-    queue_times: bool,
-    /// Latencies not measured because their start found no free slot.
-    pub(crate) lost: AtomicU64,
-    /// The event buffer and how many events were ever added to it.
-    events: KVVec<events::Slot>,
-    events_head: AtomicU64,
-    /// qmon's registered files, for notifying `sli.monitor` pollers; null
-    /// while there are none.
-    files: AtomicPtr<Files>,
-    /// Texts rendered for a buffer too small, for the next call.
-    pub(crate) kept: KeptTexts,
-}
-
 impl Monitor {
-    pub(crate) fn new() -> Result<impl PinInit<Self, Error>> {
-        let mut slots = KVVec::with_capacity(NR_SLOTS, GFP_KERNEL | __GFP_ZERO)?;
-        // SAFETY: the capacity is `NR_SLOTS`, allocated zeroed, and a zeroed
-        // `Slot` is a valid free slot.
-        unsafe { slots.set_len(NR_SLOTS) };
-        // SAFETY: no preconditions.
-        let nr_cpus = unsafe { ffi::qmon_glue_nr_cpu_ids() } as usize;
-        let mut switch_cache = KVVec::with_capacity(nr_cpus, GFP_KERNEL | __GFP_ZERO)?;
-        // SAFETY: the capacity is `nr_cpus`, allocated zeroed, and a zeroed
-        // `EntryCache` finds nothing.
-        unsafe { switch_cache.set_len(nr_cpus) };
-        let mut events = KVVec::with_capacity(events::NR_EVENTS, GFP_KERNEL | __GFP_ZERO)?;
-        // SAFETY: as above; a zeroed `events::Slot` is an empty slot.
-        unsafe { events.set_len(events::NR_EVENTS) };
-        Ok(try_pin_init!(Self {
-            table <- Table::new()?,
-            slots,
-            switch_cache,
-            attached: AtomicBool::new(false),
-            compact: AtomicBool::new(false),
-            // SAFETY: no preconditions.
-            queue_times: unsafe { ffi::qmon_glue_sched_info() },
-            lost: AtomicU64::new(0),
-            events,
-            events_head: AtomicU64::new(0),
-            files: AtomicPtr::new(core::ptr::null_mut()),
-            kept: KeptTexts::new(),
-        }))
-    }
-
-    fn stamps(&self) -> Stamps<'_> {
-        // NR_SLOTS is a power of two larger than a bucket.
-        Stamps::new(&self.slots).expect("NR_SLOTS is a power of two")
-    }
-
-    fn put(&self, key: usize, tag: u8, time: u64) {
-        if !self.stamps().put(key, tag, time) {
-            self.lost.fetch_add(1, Ordering::Relaxed);
-        }
-    }
-
-    /// [`Stamps::insert`], for a key known to have no stamp.
-    fn insert(&self, key: usize, tag: u8, time: u64) {
-        if !self.stamps().insert(key, tag, time) {
-            self.lost.fetch_add(1, Ordering::Relaxed);
-        }
-    }
-
-    /// The event buffer.
-    pub(crate) fn events(&self) -> Ring<'_> {
-        // NR_EVENTS is not zero.
-        Ring::new(&self.events, &self.events_head).expect("NR_EVENTS > 0")
-    }
-
-    /// Sets (or, with null, clears) the files `sli.monitor` notifications
-    /// go to.
-    ///
-    /// # Safety
-    ///
-    /// `files` stays valid until it is cleared and `qmon_rs_notify()` is no
-    /// longer running.
-    pub(crate) unsafe fn set_files(&self, files: *const Files) {
-        self.files.store(files.cast_mut(), Ordering::Release);
-    }
-
     /// Counts `ns` for the cgroup `cgrp` (`id`); a latency over a threshold
     /// goes into the event buffer, with `task` (0: none) and its stack.
     ///
@@ -172,27 +77,22 @@ impl Monitor {
     ///
     /// Called from a probe, with `cgrp` null or valid for the call, and
     /// `task` 0 or a task that stays valid for the call.
-    unsafe fn record(&self, cgrp: *mut c_void, id: u64, series: Series, ns: u64, task: usize) {
+    unsafe fn record(
+        &self,
+        rcu: &ReadSide,
+        cgrp: *mut c_void,
+        id: u64,
+        series: Series,
+        ns: u64,
+        task: usize,
+    ) {
         // SAFETY: the caller's guarantee.
-        if let Some(s) = unsafe { self.entry(cgrp, id) } {
+        if let Some(s) = unsafe { self.table.find(rcu, cgrp, id) } {
             // SAFETY: no preconditions; probes cannot migrate.
             let cpu = unsafe { ffi::qmon_glue_cpu() };
             // SAFETY: the caller's guarantee.
             unsafe { self.count(s, cpu, series, ns, task) };
         }
-    }
-
-    /// The entry that counts for the cgroup `cgrp` (`id`).
-    ///
-    /// # Safety
-    ///
-    /// Called from a probe, with `cgrp` null or valid for the call; the
-    /// reference is used in that probe only.
-    unsafe fn entry(&self, cgrp: *mut c_void, id: u64) -> Option<&CgStats> {
-        // SAFETY: probes run in an RCU read-side critical section and keep
-        // `cgrp` valid (the caller's guarantee); the reference does not
-        // leave the probe.
-        unsafe { self.table.find(cgrp, id) }
     }
 
     /// Counts `ns` in the entry `s` on `cpu` (the probe's), as
@@ -282,26 +182,6 @@ impl Monitor {
     }
 }
 
-/// The monitor the probes use, published while they may run.
-static MONITOR: AtomicPtr<Monitor> = AtomicPtr::new(core::ptr::null_mut());
-
-/// Publishes `m` to the probes, or withdraws it (null).
-///
-/// # Safety
-///
-/// A published monitor stays valid until it is withdrawn and the probes are
-/// detached.
-pub(crate) unsafe fn publish(m: *const Monitor) {
-    MONITOR.store(m.cast_mut(), Ordering::Release);
-}
-
-/// The published monitor.
-fn monitor() -> Option<&'static Monitor> {
-    // SAFETY: by `publish`'s contract the monitor outlives every probe call,
-    // which is where this reference is used.
-    unsafe { MONITOR.load(Ordering::Acquire).as_ref() }
-}
-
 /// Probe of `sched_switch`; `states` packs `prev`'s state, flags and the
 /// CPU (see `glue.h`).
 #[no_mangle]
@@ -313,7 +193,10 @@ pub(crate) extern "C" fn qmon_rs_switch(
     next_id: u64,
     next_queued: u64,
 ) {
-    let Some(m) = monitor() else { return };
+    let Some(m) = published() else { return };
+    // SAFETY: the glue calls the probes inside an RCU read-side critical
+    // section (glue.h), which lasts until they return.
+    let rcu = unsafe { ReadSide::assume() };
     let prev_state = states as c_uint;
     let flags = (states >> 32) as u8 as c_uint;
     let cpu = (states >> 40) as c_uint;
@@ -349,6 +232,7 @@ pub(crate) extern "C" fn qmon_rs_switch(
             // SAFETY: a probe, passing the glue's cgroup.
             unsafe {
                 m.record(
+                    &rcu,
                     next_cgrp,
                     next_id,
                     Series::SchedWait,
@@ -372,7 +256,7 @@ pub(crate) extern "C" fn qmon_rs_switch(
     };
     // SAFETY: a probe, passing the glue's cgroup; only the switch probe of
     // this CPU uses its cache, with interrupts off.
-    let Some(s) = (unsafe { m.table.find_cached(cache, next_cgrp, next_id) }) else {
+    let Some(s) = (unsafe { m.table.find_cached(&rcu, cache, next_cgrp, next_id) }) else {
         return;
     };
     if let Some((series, t)) = slept {
@@ -401,7 +285,10 @@ pub(crate) extern "C" fn qmon_rs_wakeup(
     id: u64,
     now: u64,
 ) {
-    let Some(m) = monitor() else { return };
+    let Some(m) = published() else { return };
+    // SAFETY: the glue calls the probes inside an RCU read-side critical
+    // section (glue.h), which lasts until they return.
+    let rcu = unsafe { ReadSide::assume() };
     if new_task {
         m.put(task, QUEUED, now);
         return;
@@ -413,7 +300,7 @@ pub(crate) extern "C" fn qmon_rs_wakeup(
     };
     if let Some(s) = tag_sleep(tag) {
         // SAFETY: a probe, passing the glue's cgroup.
-        unsafe { m.record(cgrp, id, s, now.saturating_sub(t), task) };
+        unsafe { m.record(&rcu, cgrp, id, s, now.saturating_sub(t), task) };
         m.put(task, QUEUED, now);
     }
 }
@@ -421,7 +308,7 @@ pub(crate) extern "C" fn qmon_rs_wakeup(
 /// Probe of `mm_vmscan_direct_reclaim_begin` and `_memcg_reclaim_begin`.
 #[no_mangle]
 pub(crate) extern "C" fn qmon_rs_reclaim_begin(task: usize, memcg: bool, now: u64) {
-    if let Some(m) = monitor() {
+    if let Some(m) = published() {
         m.put(reclaim_key(task, memcg), 0, now);
     }
 }
@@ -435,7 +322,10 @@ pub(crate) extern "C" fn qmon_rs_reclaim_end(
     id: u64,
     now: u64,
 ) {
-    let Some(m) = monitor() else { return };
+    let Some(m) = published() else { return };
+    // SAFETY: the glue calls the probes inside an RCU read-side critical
+    // section (glue.h), which lasts until they return.
+    let rcu = unsafe { ReadSide::assume() };
     if let Some((_, t)) = m.stamps().take(reclaim_key(task, memcg)) {
         let s = if memcg {
             Series::MemMemcgReclaim
@@ -443,7 +333,7 @@ pub(crate) extern "C" fn qmon_rs_reclaim_end(
             Series::MemGlobalReclaim
         };
         // SAFETY: a probe, passing the glue's cgroup and the current task.
-        unsafe { m.record(cgrp, id, s, now.saturating_sub(t), task) };
+        unsafe { m.record(&rcu, cgrp, id, s, now.saturating_sub(t), task) };
     }
 }
 
@@ -456,17 +346,20 @@ pub(crate) extern "C" fn qmon_rs_compact(
     start: u64,
     now: u64,
 ) {
-    if let Some(m) = monitor() {
+    if let Some(m) = published() {
+        // SAFETY: the glue calls the probes inside an RCU read-side critical
+        // section (glue.h), which lasts until they return.
+        let rcu = unsafe { ReadSide::assume() };
         let ns = now.saturating_sub(start);
         // SAFETY: a probe, passing the glue's cgroup and the current task.
-        unsafe { m.record(cgrp, id, Series::MemCompact, ns, task) };
+        unsafe { m.record(&rcu, cgrp, id, Series::MemCompact, ns, task) };
     }
 }
 
 /// Probe of `block_rq_issue`.
 #[no_mangle]
 pub(crate) extern "C" fn qmon_rs_rq_issue(rq: usize, start_ns: u64, now: u64) {
-    let Some(m) = monitor() else { return };
+    let Some(m) = published() else { return };
     if start_ns == 0 {
         m.put(rq, 0, now);
     }
@@ -475,7 +368,7 @@ pub(crate) extern "C" fn qmon_rs_rq_issue(rq: usize, start_ns: u64, now: u64) {
 /// Probe of `block_rq_requeue`: the request will be issued again.
 #[no_mangle]
 pub(crate) extern "C" fn qmon_rs_rq_requeue(rq: usize) {
-    if let Some(m) = monitor() {
+    if let Some(m) = published() {
         m.stamps().take(rq);
     }
 }
@@ -493,7 +386,10 @@ pub(crate) extern "C" fn qmon_rs_rq_complete(
     id: u64,
     now: u64,
 ) {
-    let Some(m) = monitor() else { return };
+    let Some(m) = published() else { return };
+    // SAFETY: the glue calls the probes inside an RCU read-side critical
+    // section (glue.h), which lasts until they return.
+    let rcu = unsafe { ReadSide::assume() };
     // A partial completion: the request goes on.
     if nr_bytes < rq_bytes {
         return;
@@ -512,7 +408,7 @@ pub(crate) extern "C" fn qmon_rs_rq_complete(
     };
     if let Some(start) = start {
         // SAFETY: a probe, passing the glue's cgroup (or null); no task.
-        unsafe { m.record(cgrp, id, series, now.saturating_sub(start), 0) };
+        unsafe { m.record(&rcu, cgrp, id, series, now.saturating_sub(start), 0) };
     }
 }
 
@@ -521,22 +417,9 @@ pub(crate) extern "C" fn qmon_rs_rq_complete(
 /// wait to be freed.
 #[no_mangle]
 pub(crate) extern "C" fn qmon_rs_cgroups_changed() -> bool {
-    let Some(m) = monitor() else { return false };
+    let Some(m) = published() else { return false };
     // Without memory for an entry, the cgroup is counted in its parent
     // until the next update.
     let _ = m.table.update();
     m.table.freeing()
-}
-
-/// Run by the glue's work item after a probe reached a count: notifies the
-/// pollers of `sli.monitor` in each cgroup concerned.
-#[no_mangle]
-pub(crate) extern "C" fn qmon_rs_notify() {
-    let Some(m) = monitor() else { return };
-    // SAFETY: the files stay valid while this work runs: the module clears
-    // the pointer and waits for this work before unregistering them.
-    if let Some(files) = unsafe { m.files.load(Ordering::Acquire).as_ref() } {
-        m.table
-            .take_notified(|id| crate::files::notify_monitor(files, id));
-    }
 }

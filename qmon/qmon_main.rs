@@ -22,12 +22,17 @@ mod events;
 mod ffi;
 mod files;
 mod hist;
+mod kept;
+mod monitor;
 mod probes;
+mod rcu;
+mod reader;
 mod stamps;
 #[path = "../support/mod.rs"]
 mod support;
 
-use probes::Monitor;
+use files::Files;
+use monitor::{Monitor, Published};
 use support::kparam::{Kind, Spec};
 use support::param_lock::ParamLock;
 
@@ -47,13 +52,14 @@ pub(crate) static PARAMS: support::params::Params<1> = support::params::Params::
 }]);
 
 /// The live monitor, for parameter writes; null before init and after exit.
-/// Read and written under qmon's parameter lock.
+/// Read and written under qmon's parameter lock (see [`Live`]).
 static LIVE: AtomicPtr<Monitor> = AtomicPtr::new(core::ptr::null_mut());
 
 /// Attaches or detaches the probes as `enabled` says; called under qmon's
 /// parameter lock, by parameter writes and by init.
 fn apply() -> Result {
-    // SAFETY: under the parameter lock the live monitor stays valid.
+    // SAFETY: under the parameter lock the live monitor stays valid (the
+    // invariant of `Live`).
     match unsafe { LIVE.load(Ordering::Relaxed).as_ref() } {
         // SAFETY: every caller holds the parameter lock.
         Some(m) => unsafe { m.apply(PARAMS.get("enabled") != 0) },
@@ -62,9 +68,87 @@ fn apply() -> Result {
 }
 support::params::export_params!(PARAMS, qmon_rs_param_set, qmon_rs_param_get, apply);
 
+/// The monitor as parameter writes reach it, through [`LIVE`].
+///
+/// Dropped, it detaches the probes for good (no parameter write attaches
+/// them again), then waits for the cgroup update they may have queued.
+///
+/// # Invariants
+///
+/// [`LIVE`] is null or points to a monitor that stays valid while this
+/// value lives.
+struct Live(());
+
+impl Live {
+    /// Nothing live yet.
+    fn new() -> Self {
+        // INVARIANT: `LIVE` is null before init.
+        Self(())
+    }
+
+    /// Makes `m` the live monitor, and attaches the probes if `enabled`
+    /// says so.
+    ///
+    /// # Safety
+    ///
+    /// `m` stays valid until `self` is dropped.
+    unsafe fn start(&self, m: *const Monitor) -> Result {
+        let _lock = ParamLock::lock();
+        // INVARIANT: the caller's guarantee.
+        LIVE.store(m.cast_mut(), Ordering::Relaxed);
+        apply()
+    }
+}
+
+impl Drop for Live {
+    fn drop(&mut self) {
+        {
+            let _lock = ParamLock::lock();
+            // SAFETY: by the type invariant, under the parameter lock.
+            if let Some(m) = unsafe { LIVE.load(Ordering::Relaxed).as_ref() } {
+                // SAFETY: we hold the parameter lock.
+                let _ = unsafe { m.apply(false) };
+            }
+            LIVE.store(core::ptr::null_mut(), Ordering::Relaxed);
+        }
+        // SAFETY: no preconditions; the probes that schedule this work are
+        // detached.
+        unsafe { ffi::qmon_glue_cancel_update() };
+    }
+}
+
+/// The monitor, dropped last: says what it held, then is freed.
+struct Owned(Pin<KBox<Monitor>>);
+
+impl Drop for Owned {
+    fn drop(&mut self) {
+        // Bring the table up to date to report what it held for the live
+        // cgroups: removed cgroups leave nothing behind.
+        let tracked = match self.0.table.update() {
+            Ok(()) => self.0.table.count(),
+            Err(_) => 0,
+        };
+        let lost = self.0.lost.load(Ordering::Relaxed);
+        pr_info!(
+            "unloaded ({} cgroups tracked, {} latencies not measured for lack of slots)\n",
+            tracked,
+            lost
+        );
+    }
+}
+
+/// The module. Exit drops the fields in their order, each once nothing
+/// that comes before it uses what it releases.
 struct Qmon {
-    files: Option<KBox<files::Files>>,
-    monitor: Pin<KBox<Monitor>>,
+    /// Detaches the probes, which stops them queueing work.
+    live: Live,
+    /// Stops notifications, then unregisters the files.
+    _files: Files,
+    /// Withdraws the monitor from the glue's callbacks, none of which runs
+    /// any more.
+    _published: Published,
+    /// The monitor everything above uses.
+    monitor: Owned,
 }
 
 impl kernel::Module for Qmon {
@@ -72,70 +156,30 @@ impl kernel::Module for Qmon {
         let monitor = KBox::try_pin_init(Monitor::new()?, GFP_KERNEL)?;
         monitor.table.update()?;
         let m: *const Monitor = &*monitor;
-        // SAFETY: the monitor is freed only in `drop()`, after the files
-        // are unregistered.
-        let files = unsafe { files::register(module, m)? };
-        // SAFETY: cleared in `drop()`, which then waits for notifications
-        // in flight, before the files are dropped.
-        unsafe { monitor.set_files(&*files) };
-        // SAFETY: withdrawn in `drop()` before the monitor is freed, after
-        // the probes are detached.
-        unsafe { probes::publish(m) };
+        // SAFETY: the monitor is freed after the files (`Qmon`'s field
+        // order).
+        let files = unsafe { Files::register(module, m)? };
+        // SAFETY: as above; `live` and `_files`, dropped before
+        // `_published`, stop the probes and the work items.
+        let published = unsafe { Published::new(m) };
         let this = Qmon {
-            files: Some(files),
-            monitor,
+            live: Live::new(),
+            _files: files,
+            _published: published,
+            monitor: Owned(monitor),
         };
-        {
-            let _lock = ParamLock::lock();
-            LIVE.store(m.cast_mut(), Ordering::Relaxed);
-            apply()?;
-        }
+        // SAFETY: the monitor is freed after `live` (field order).
+        unsafe { this.live.start(m)? };
         pr_info!(
             "loaded (enabled={}, {} cgroups, direct compaction {})\n",
             PARAMS.get("enabled"),
-            this.monitor.table.count(),
-            if this.monitor.compact.load(Ordering::Relaxed) {
+            this.monitor.0.table.count(),
+            if this.monitor.0.compact.load(Ordering::Relaxed) {
                 "timed"
             } else {
                 "not timed"
             }
         );
         Ok(this)
-    }
-}
-
-impl Drop for Qmon {
-    fn drop(&mut self) {
-        // Detach the probes for good: no parameter write attaches them again.
-        {
-            let _lock = ParamLock::lock();
-            // SAFETY: we hold the parameter lock.
-            let _ = unsafe { self.monitor.apply(false) };
-            LIVE.store(core::ptr::null_mut(), Ordering::Relaxed);
-        }
-        // SAFETY: no preconditions; the probes that schedule this work are
-        // detached.
-        unsafe { ffi::qmon_glue_cancel_update() };
-        // Then the notifications they started, before the files go.
-        // SAFETY: clearing.
-        unsafe { self.monitor.set_files(core::ptr::null()) };
-        // SAFETY: as above.
-        unsafe { ffi::qmon_glue_cancel_notify() };
-        // Unregistering waits for reads and writes in flight.
-        self.files = None;
-        // SAFETY: withdrawing; nothing uses the monitor any more.
-        unsafe { probes::publish(core::ptr::null()) };
-        // Bring the table up to date to report what it held for the live
-        // cgroups: removed cgroups leave nothing behind.
-        let tracked = match self.monitor.table.update() {
-            Ok(()) => self.monitor.table.count(),
-            Err(_) => 0,
-        };
-        let lost = self.monitor.lost.load(Ordering::Relaxed);
-        pr_info!(
-            "unloaded ({} cgroups tracked, {} latencies not measured for lack of slots)\n",
-            tracked,
-            lost
-        );
     }
 }
