@@ -116,7 +116,7 @@ impl Probes {
         let table = unsafe { ffi::cgroupfs_glue_tracepoints(&mut n) };
         // SAFETY: the table has `n` entries, lives as long as the module and
         // only this value uses it.
-        let mut probes = unsafe { tracepoint::Probes::new(table, n) }?;
+        let probes = unsafe { tracepoint::Probes::new(table, n) }?;
         // The probes only use published state.
         for i in 0..n {
             probes.attach(i)?;

@@ -8,6 +8,9 @@
 use core::ffi::{c_char, c_int, c_long, c_uint, c_ulong, c_void};
 
 extern "C" {
+    pub(crate) fn qmon_glue_tracepoints(n: *mut c_uint) -> *mut c_void;
+    pub(crate) fn qmon_glue_compact_attach() -> bool;
+    pub(crate) fn qmon_glue_compact_detach();
     pub(crate) fn qmon_glue_nr_cpu_ids() -> c_uint;
     pub(crate) fn qmon_glue_cpu() -> c_uint;
     pub(crate) fn qmon_glue_rcu_start() -> c_ulong;
@@ -38,12 +41,7 @@ extern "C" {
     pub(crate) fn qmon_glue_charge_end(token: *mut c_void, old: *mut c_void);
     pub(crate) fn qmon_glue_kick();
     pub(crate) fn qmon_glue_cancel_notify();
-    pub(crate) fn qmon_glue_cgroup_parent(cgrp: *mut c_void) -> *mut c_void;
-    pub(crate) fn qmon_glue_cgroup_id(cgrp: *mut c_void) -> u64;
     pub(crate) fn qmon_glue_cgroup_walk(buf: *mut c_void, size: usize) -> c_long;
-    pub(crate) fn qmon_glue_attach(wakeups: bool, compact: *mut bool) -> c_int;
-    pub(crate) fn qmon_glue_detach();
-    pub(crate) fn qmon_glue_cancel_update();
     pub(crate) fn qmon_glue_sched_info() -> bool;
     pub(crate) fn qmon_glue_clock() -> u64;
 }
@@ -57,3 +55,7 @@ pub(crate) const NEXT_IDLE: c_uint = 8;
 /// `QMON_READER_*` of `glue.h`: capabilities of a reader.
 pub(crate) const READER_ADMIN: c_uint = 1;
 pub(crate) const READER_PTRACE: c_uint = 2;
+
+/// `QMON_TP_WAKEUP` and `QMON_TP_WAKEUP_NEW` of `glue.h`: the probes that
+/// are needed only when the scheduler keeps no queue times.
+pub(crate) const TP_WAKEUPS: [u32; 2] = [1, 2];

@@ -207,16 +207,6 @@ void qmon_glue_cancel_notify(void)
 	cancel_work_sync(&qmon_notify);
 }
 
-void *qmon_glue_cgroup_parent(void *cgrp)
-{
-	return cgroup_parent(cgrp);
-}
-
-u64 qmon_glue_cgroup_id(void *cgrp)
-{
-	return cgroup_id(cgrp);
-}
-
 long qmon_glue_cgroup_walk(void *buf, size_t size)
 {
 	struct cgroup_subsys_state *pos;
@@ -373,72 +363,41 @@ static void qmon_probe_rq_complete(void *data, struct request *rq,
 
 /* Cgroups: creation and removal. */
 
-static void qmon_update_fn(struct work_struct *work);
-static DECLARE_DELAYED_WORK(qmon_update, qmon_update_fn);
-
-/* Runs again while removed cgroups' entries wait for a grace period. */
-static void qmon_update_fn(struct work_struct *work)
-{
-	if (qmon_rs_cgroups_changed())
-		schedule_delayed_work(&qmon_update, HZ / 10);
-}
-
 static void qmon_probe_cgroup(void *data, struct cgroup *cgrp,
 			      const char *path)
 {
-	mod_delayed_work(system_wq, &qmon_update, 0);
-}
-
-/* cancel_delayed_work_sync() also stops a work item that requeues itself. */
-void qmon_glue_cancel_update(void)
-{
-	cancel_delayed_work_sync(&qmon_update);
+	qmon_rs_cgroup_event();
 }
 
 /* Tracepoints, found by name: most are not exported to modules. */
 
-static struct qmon_tp {
-	const char *name;
-	void *probe;
-	/* Needed only when the scheduler keeps no queue times. */
-	bool wakeup;
-	struct tracepoint *tp;
-	bool on;
-} qmon_tps[] = {
-	{ "sched_switch", qmon_probe_switch },
-	{ "sched_wakeup", qmon_probe_wakeup, true },
-	{ "sched_wakeup_new", qmon_probe_wakeup_new, true },
-	{ "mm_vmscan_direct_reclaim_begin", qmon_probe_direct_begin },
-	{ "mm_vmscan_direct_reclaim_end", qmon_probe_direct_end },
-	{ "mm_vmscan_memcg_reclaim_begin", qmon_probe_memcg_begin },
-	{ "mm_vmscan_memcg_reclaim_end", qmon_probe_memcg_end },
-	{ "block_rq_issue", qmon_probe_rq_issue },
-	{ "block_rq_requeue", qmon_probe_rq_requeue },
-	{ "block_rq_complete", qmon_probe_rq_complete },
-	{ "cgroup_mkdir", qmon_probe_cgroup },
-	{ "cgroup_rmdir", qmon_probe_cgroup },
+static struct rfl_tp qmon_tps[] = {
+	[QMON_TP_SWITCH] = RFL_TP("sched_switch", qmon_probe_switch),
+	[QMON_TP_WAKEUP] = RFL_TP("sched_wakeup", qmon_probe_wakeup),
+	[QMON_TP_WAKEUP_NEW] = RFL_TP("sched_wakeup_new", qmon_probe_wakeup_new),
+	RFL_TP("mm_vmscan_direct_reclaim_begin", qmon_probe_direct_begin),
+	RFL_TP("mm_vmscan_direct_reclaim_end", qmon_probe_direct_end),
+	RFL_TP("mm_vmscan_memcg_reclaim_begin", qmon_probe_memcg_begin),
+	RFL_TP("mm_vmscan_memcg_reclaim_end", qmon_probe_memcg_end),
+	RFL_TP("block_rq_issue", qmon_probe_rq_issue),
+	RFL_TP("block_rq_requeue", qmon_probe_rq_requeue),
+	RFL_TP("block_rq_complete", qmon_probe_rq_complete),
+	RFL_TP("cgroup_mkdir", qmon_probe_cgroup),
+	RFL_TP("cgroup_rmdir", qmon_probe_cgroup),
 };
 
-static void qmon_find_tp(struct tracepoint *tp, void *priv)
+void *qmon_glue_tracepoints(unsigned int *n)
 {
-	int i;
+	/* The values Rust's sleep_series() and request handling rely on. */
+	BUILD_BUG_ON(TASK_INTERRUPTIBLE != 0x1);
+	BUILD_BUG_ON(TASK_UNINTERRUPTIBLE != 0x2);
+	BUILD_BUG_ON(__TASK_STOPPED != 0x4 || __TASK_TRACED != 0x8);
+	BUILD_BUG_ON(TASK_PARKED != 0x40 || TASK_DEAD != 0x80);
+	BUILD_BUG_ON(TASK_NOLOAD != 0x400 || TASK_FROZEN != 0x8000);
+	BUILD_BUG_ON(REQ_OP_READ != 0 || REQ_OP_WRITE != 1);
 
-	for (i = 0; i < ARRAY_SIZE(qmon_tps); i++)
-		if (!strcmp(tp->name, qmon_tps[i].name))
-			qmon_tps[i].tp = tp;
-}
-
-static void qmon_tps_unregister(void)
-{
-	int i;
-
-	for (i = ARRAY_SIZE(qmon_tps) - 1; i >= 0; i--) {
-		if (qmon_tps[i].on)
-			tracepoint_probe_unregister(qmon_tps[i].tp,
-						    qmon_tps[i].probe, NULL);
-		qmon_tps[i].on = false;
-	}
-	tracepoint_synchronize_unregister();
+	*n = ARRAY_SIZE(qmon_tps);
+	return qmon_tps;
 }
 
 /* Direct compaction has no tracepoint at its end: a kretprobe times it. */
@@ -465,9 +424,8 @@ static int qmon_compact_ret(struct kretprobe_instance *ri,
 }
 
 static struct kretprobe qmon_compact_krp;
-static bool qmon_compact_on;
 
-static void qmon_compact_attach(void)
+bool qmon_glue_compact_attach(void)
 {
 	/* Registration fills in the structure: start from a clean one. */
 	memset(&qmon_compact_krp, 0, sizeof(qmon_compact_krp));
@@ -475,56 +433,20 @@ static void qmon_compact_attach(void)
 	qmon_compact_krp.entry_handler = qmon_compact_entry;
 	qmon_compact_krp.handler = qmon_compact_ret;
 	qmon_compact_krp.data_size = sizeof(u64);
-	qmon_compact_on = !register_kretprobe(&qmon_compact_krp);
+	return !register_kretprobe(&qmon_compact_krp);
 }
 
-static void qmon_compact_detach(void)
+void qmon_glue_compact_detach(void)
 {
-	if (qmon_compact_on)
-		unregister_kretprobe(&qmon_compact_krp);
-	qmon_compact_on = false;
+	unregister_kretprobe(&qmon_compact_krp);
 }
 #else
-static bool qmon_compact_on;
-static void qmon_compact_attach(void) { }
-static void qmon_compact_detach(void) { }
+bool qmon_glue_compact_attach(void)
+{
+	return false;
+}
+
+void qmon_glue_compact_detach(void)
+{
+}
 #endif
-
-int qmon_glue_attach(bool wakeups, bool *compact)
-{
-	int i, ret;
-
-	/* The values Rust's sleep_series() and request handling rely on. */
-	BUILD_BUG_ON(TASK_INTERRUPTIBLE != 0x1);
-	BUILD_BUG_ON(TASK_UNINTERRUPTIBLE != 0x2);
-	BUILD_BUG_ON(__TASK_STOPPED != 0x4 || __TASK_TRACED != 0x8);
-	BUILD_BUG_ON(TASK_PARKED != 0x40 || TASK_DEAD != 0x80);
-	BUILD_BUG_ON(TASK_NOLOAD != 0x400 || TASK_FROZEN != 0x8000);
-	BUILD_BUG_ON(REQ_OP_READ != 0 || REQ_OP_WRITE != 1);
-
-	for_each_kernel_tracepoint(qmon_find_tp, NULL);
-	for (i = 0; i < ARRAY_SIZE(qmon_tps); i++) {
-		if (qmon_tps[i].wakeup && !wakeups)
-			continue;
-		ret = qmon_tps[i].tp ?
-			tracepoint_probe_register(qmon_tps[i].tp,
-						  qmon_tps[i].probe, NULL) :
-			-ENOENT;
-		if (ret) {
-			pr_err("qmon: cannot attach to tracepoint %s: %d\n",
-			       qmon_tps[i].name, ret);
-			qmon_tps_unregister();
-			return ret;
-		}
-		qmon_tps[i].on = true;
-	}
-	qmon_compact_attach();
-	*compact = qmon_compact_on;
-	return 0;
-}
-
-void qmon_glue_detach(void)
-{
-	qmon_compact_detach();
-	qmon_tps_unregister();
-}

@@ -70,9 +70,6 @@ void qmon_glue_kick(void);
 /* Waits for kicks in flight and their work; none runs after. */
 void qmon_glue_cancel_notify(void);
 
-/* Parent of @cgrp, or NULL for the root; no reference, valid as @cgrp is. */
-void *qmon_glue_cgroup_parent(void *cgrp);
-u64 qmon_glue_cgroup_id(void *cgrp);
 /*
  * Writes (u64 id, u64 parent id) records of every online cgroup of the
  * default hierarchy, parents before children, the root first with parent
@@ -82,15 +79,18 @@ u64 qmon_glue_cgroup_id(void *cgrp);
 long qmon_glue_cgroup_walk(void *buf, size_t size);
 
 /*
- * Attaches every probe (those of wakeups only if @wakeups); on error none
- * is attached. @compact is set when direct compaction is measured (it needs
- * kretprobes).
+ * The probes, as a table of support_glue.h's struct rfl_tp with @n entries;
+ * the wakeup probes at QMON_TP_WAKEUP and _WAKEUP_NEW are needed only when
+ * the scheduler keeps no queue times.
  */
-int qmon_glue_attach(bool wakeups, bool *compact);
-/* After this returns no probe runs and none will run again. */
-void qmon_glue_detach(void);
-/* Waits for a cgroup update the probes scheduled, and runs none after. */
-void qmon_glue_cancel_update(void);
+#define QMON_TP_SWITCH		0
+#define QMON_TP_WAKEUP		1
+#define QMON_TP_WAKEUP_NEW	2
+void *qmon_glue_tracepoints(unsigned int *n);
+/* The return probe that times direct compaction (it needs kretprobes):
+ * whether it is attached; detach only one that is. */
+bool qmon_glue_compact_attach(void);
+void qmon_glue_compact_detach(void);
 
 /* Whether the scheduler keeps queue times (CONFIG_SCHED_INFO). */
 bool qmon_glue_sched_info(void);
@@ -130,9 +130,8 @@ void qmon_rs_rq_requeue(unsigned long rq);
 void qmon_rs_rq_complete(unsigned long rq, unsigned int op,
 			 unsigned int nr_bytes, unsigned int rq_bytes,
 			 u64 start_ns, void *cgrp, u64 id, u64 now);
-/* Process context: cgroups were created or removed. Returns whether
- * entries of removed cgroups wait to be freed (then it runs again later). */
-bool qmon_rs_cgroups_changed(void);
+/* Tracepoint context (must not sleep): a cgroup was created or removed. */
+void qmon_rs_cgroup_event(void);
 /* Process context, after qmon_glue_kick(). */
 void qmon_rs_notify(void);
 

@@ -14,19 +14,29 @@ use crate::cgstats::{EntryCache, Table};
 use crate::events::{self, Ring};
 use crate::ffi;
 use crate::kept::KeptTexts;
-use crate::stamps::{Slot, Stamps};
-use core::sync::atomic::{AtomicBool, AtomicPtr, AtomicU64, Ordering};
+use crate::stamps::{Slot as StampSlot, Stamps};
+use crate::support::dwork::{DelayedWork, Rearm};
+use crate::support::slot::{Publication, Slot};
+use crate::support::tracepoint::Probes;
+use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use kernel::prelude::*;
 
 /// Start-time slots: 64 Ki (1 MiB), so many sleeping tasks at once.
 const NR_SLOTS: usize = 1 << 16;
 
 /// What the probes use, and what the files show.
+///
+/// The fields drop in order: the update work first (it is cancelled and
+/// waited for), the probes' table then (they are detached already).
 #[pin_data]
 pub(crate) struct Monitor {
+    /// Brings the table up to date after cgroups come and go.
+    pub(crate) update: DelayedWork,
+    /// The probes, attached while `attached` says.
+    pub(crate) probes: Probes,
     #[pin]
     pub(crate) table: Table,
-    slots: KVVec<Slot>,
+    slots: KVVec<StampSlot>,
     /// Per CPU, the cgroup the switch probe last counted in.
     pub(crate) switch_cache: KVVec<EntryCache>,
     /// Whether the probes are attached (changed under the parameter lock).
@@ -46,7 +56,8 @@ pub(crate) struct Monitor {
 }
 
 impl Monitor {
-    pub(crate) fn new() -> Result<impl PinInit<Self, Error>> {
+    /// A monitor whose update work runs `update`.
+    pub(crate) fn new(update: fn() -> Rearm) -> Result<impl PinInit<Self, Error>> {
         let mut slots = KVVec::with_capacity(NR_SLOTS, GFP_KERNEL | __GFP_ZERO)?;
         // SAFETY: the capacity is `NR_SLOTS`, allocated zeroed, and a zeroed
         // `Slot` is a valid free slot.
@@ -60,7 +71,15 @@ impl Monitor {
         let mut events = KVVec::with_capacity(events::NR_EVENTS, GFP_KERNEL | __GFP_ZERO)?;
         // SAFETY: as above; a zeroed `events::Slot` is an empty slot.
         unsafe { events.set_len(events::NR_EVENTS) };
+        let mut n = 0;
+        // SAFETY: no preconditions; returns the glue's static table.
+        let table = unsafe { ffi::qmon_glue_tracepoints(&mut n) };
+        // SAFETY: the table has `n` entries, lives as long as the module and
+        // only this monitor uses it.
+        let probes = unsafe { Probes::new(table, n) }?;
         Ok(try_pin_init!(Self {
+            update: DelayedWork::new(update, false)?,
+            probes,
             table <- Table::new()?,
             slots,
             switch_cache,
@@ -103,15 +122,12 @@ impl Monitor {
 }
 
 /// The monitor the glue's callbacks use, published while they may run.
-static MONITOR: AtomicPtr<Monitor> = AtomicPtr::new(core::ptr::null_mut());
+static MONITOR: Slot<Monitor> = Slot::new();
 
 /// Publishes a monitor to the glue's callbacks while it lives.
-///
-/// # Invariants
-///
-/// While this value lives, [`MONITOR`] points to a monitor that stays valid
-/// for every call of the glue's callbacks that finds it.
-pub(crate) struct Published(());
+pub(crate) struct Published {
+    _publication: Publication<Monitor>,
+}
 
 impl Published {
     /// Publishes `m`.
@@ -121,23 +137,15 @@ impl Published {
     /// `m` stays valid until the returned value is dropped, and the glue's
     /// callbacks stop before that: the probes are detached and the work
     /// items they queue are cancelled.
-    pub(crate) unsafe fn new(m: *const Monitor) -> Self {
-        MONITOR.store(m.cast_mut(), Ordering::Release);
-        // INVARIANT: the caller's guarantee.
-        Self(())
-    }
-}
-
-impl Drop for Published {
-    fn drop(&mut self) {
-        MONITOR.store(core::ptr::null_mut(), Ordering::Release);
+    pub(crate) unsafe fn new(m: &Monitor) -> Self {
+        Self {
+            // SAFETY: the caller's guarantee.
+            _publication: unsafe { MONITOR.publish(m) },
+        }
     }
 }
 
 /// The published monitor, for a probe or a work item of the glue.
 pub(crate) fn published() -> Option<&'static Monitor> {
-    // SAFETY: by the invariant of `Published` the monitor outlives every
-    // call of the glue's callbacks that finds it, which is where this
-    // reference is used.
-    unsafe { MONITOR.load(Ordering::Acquire).as_ref() }
+    MONITOR.get()
 }

@@ -42,6 +42,7 @@ use crate::ffi;
 use crate::hist::{sleep_series, Series};
 use crate::monitor::{published, Monitor};
 use crate::rcu::ReadSide;
+use crate::support::dwork::Rearm;
 use core::ffi::{c_uint, c_void};
 use core::sync::atomic::Ordering;
 use kernel::prelude::*;
@@ -166,19 +167,45 @@ impl Monitor {
             self.table.update()?;
             // Stamps left from before a detach are stale: no probe runs now.
             self.stamps().clear();
-            let mut compact = false;
-            // SAFETY: the probes only use the published monitor.
-            // Wakeups need a probe only without the scheduler's queue times.
-            kernel::error::to_result(unsafe {
-                ffi::qmon_glue_attach(!self.queue_times, &mut compact)
-            })?;
-            self.compact.store(compact, Ordering::Relaxed);
+            self.attach()?;
         } else {
-            // SAFETY: attached, as `attached` says.
-            unsafe { ffi::qmon_glue_detach() };
+            self.detach();
         }
         self.attached.store(enabled, Ordering::Relaxed);
         Ok(())
+    }
+
+    /// Attaches every probe (the wakeup probes only without the
+    /// scheduler's queue times), or none. The probes only use the
+    /// published monitor.
+    fn attach(&self) -> Result {
+        for i in 0..self.probes.len() {
+            if self.queue_times && ffi::TP_WAKEUPS.contains(&i) {
+                continue;
+            }
+            if let Err(e) = self.probes.attach(i) {
+                pr_err!(
+                    "cannot attach to tracepoint {}: {}\n",
+                    self.probes.name(i).to_str().unwrap_or("?"),
+                    e.to_errno()
+                );
+                self.probes.detach_all();
+                return Err(e);
+            }
+        }
+        // SAFETY: no preconditions.
+        let compact = unsafe { ffi::qmon_glue_compact_attach() };
+        self.compact.store(compact, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Detaches every probe; none runs after this returns.
+    fn detach(&self) {
+        if self.compact.swap(false, Ordering::Relaxed) {
+            // SAFETY: the return probe is attached, as `compact` said.
+            unsafe { ffi::qmon_glue_compact_detach() };
+        }
+        self.probes.detach_all();
     }
 }
 
@@ -412,14 +439,21 @@ pub(crate) extern "C" fn qmon_rs_rq_complete(
     }
 }
 
-/// Run by the glue's work item after cgroups were created or removed, and
-/// again every 100 ms while it returns true: entries of removed cgroups
-/// wait to be freed.
+/// The probe of `cgroup_mkdir` and `cgroup_rmdir`: brings the table up to
+/// date soon, from process context. Must not sleep.
 #[no_mangle]
-pub(crate) extern "C" fn qmon_rs_cgroups_changed() -> bool {
-    let Some(m) = published() else { return false };
+pub(crate) extern "C" fn qmon_rs_cgroup_event() {
+    if let Some(m) = published() {
+        m.update.kick();
+    }
+}
+
+/// The update work, after cgroups were created or removed: runs again
+/// every 100 ms while entries of removed cgroups wait to be freed.
+pub(crate) fn cgroups_changed() -> Rearm {
+    let m = published()?;
     // Without memory for an entry, the cgroup is counted in its parent
     // until the next update.
     let _ = m.table.update();
-    m.table.freeing()
+    m.table.freeing().then_some(100)
 }

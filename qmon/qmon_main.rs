@@ -14,7 +14,7 @@
 //! (`/sys/module/qmon/parameters/enabled`) attaches (1) or detaches (0) the
 //! probes. See `Documentation/qmon.rst`.
 
-use core::sync::atomic::{AtomicPtr, Ordering};
+use core::sync::atomic::Ordering;
 use kernel::prelude::*;
 
 mod cgstats;
@@ -35,6 +35,7 @@ use files::Files;
 use monitor::{Monitor, Published};
 use support::kparam::{Kind, Spec};
 use support::param_lock::ParamLock;
+use support::slot::{Publication, Slot};
 
 module! {
     type: Qmon,
@@ -51,16 +52,14 @@ pub(crate) static PARAMS: support::params::Params<1> = support::params::Params::
     default: 1,
 }]);
 
-/// The live monitor, for parameter writes; null before init and after exit.
-/// Read and written under qmon's parameter lock (see [`Live`]).
-static LIVE: AtomicPtr<Monitor> = AtomicPtr::new(core::ptr::null_mut());
+/// The live monitor, for parameter writes: published by [`Live`], under
+/// qmon's parameter lock.
+static LIVE: Slot<Monitor> = Slot::new();
 
 /// Attaches or detaches the probes as `enabled` says; called under qmon's
 /// parameter lock, by parameter writes and by init.
 fn apply() -> Result {
-    // SAFETY: under the parameter lock the live monitor stays valid (the
-    // invariant of `Live`).
-    match unsafe { LIVE.load(Ordering::Relaxed).as_ref() } {
+    match LIVE.get() {
         // SAFETY: every caller holds the parameter lock.
         Some(m) => unsafe { m.apply(PARAMS.get("enabled") != 0) },
         None => Ok(()),
@@ -72,18 +71,12 @@ support::params::export_params!(PARAMS, qmon_rs_param_set, qmon_rs_param_get, ap
 ///
 /// Dropped, it detaches the probes for good (no parameter write attaches
 /// them again), then waits for the cgroup update they may have queued.
-///
-/// # Invariants
-///
-/// [`LIVE`] is null or points to a monitor that stays valid while this
-/// value lives.
-struct Live(());
+struct Live(Option<Publication<Monitor>>);
 
 impl Live {
     /// Nothing live yet.
     fn new() -> Self {
-        // INVARIANT: `LIVE` is null before init.
-        Self(())
+        Self(None)
     }
 
     /// Makes `m` the live monitor, and attaches the probes if `enabled`
@@ -92,28 +85,32 @@ impl Live {
     /// # Safety
     ///
     /// `m` stays valid until `self` is dropped.
-    unsafe fn start(&self, m: *const Monitor) -> Result {
+    unsafe fn start(&mut self, m: &Monitor) -> Result {
         let _lock = ParamLock::lock();
-        // INVARIANT: the caller's guarantee.
-        LIVE.store(m.cast_mut(), Ordering::Relaxed);
+        // SAFETY: the caller's guarantee; parameter writes, the only
+        // readers, stop finding it when `self` drops.
+        self.0 = Some(unsafe { LIVE.publish(m) });
         apply()
     }
 }
 
 impl Drop for Live {
     fn drop(&mut self) {
-        {
+        let m = {
             let _lock = ParamLock::lock();
-            // SAFETY: by the type invariant, under the parameter lock.
-            if let Some(m) = unsafe { LIVE.load(Ordering::Relaxed).as_ref() } {
+            let m = LIVE.get();
+            if let Some(m) = m {
                 // SAFETY: we hold the parameter lock.
                 let _ = unsafe { m.apply(false) };
             }
-            LIVE.store(core::ptr::null_mut(), Ordering::Relaxed);
+            // Withdrawn under the lock: no parameter write finds it after.
+            self.0 = None;
+            m
+        };
+        // The probes that queue this work are detached.
+        if let Some(m) = m {
+            m.update.cancel();
         }
-        // SAFETY: no preconditions; the probes that schedule this work are
-        // detached.
-        unsafe { ffi::qmon_glue_cancel_update() };
     }
 }
 
@@ -153,7 +150,7 @@ struct Qmon {
 
 impl kernel::Module for Qmon {
     fn init(module: &'static ThisModule) -> Result<Self> {
-        let monitor = KBox::try_pin_init(Monitor::new()?, GFP_KERNEL)?;
+        let monitor = KBox::try_pin_init(Monitor::new(probes::cgroups_changed)?, GFP_KERNEL)?;
         monitor.table.update()?;
         let m: *const Monitor = &*monitor;
         // SAFETY: the monitor is freed after the files (`Qmon`'s field
@@ -161,15 +158,15 @@ impl kernel::Module for Qmon {
         let files = unsafe { Files::register(module, m)? };
         // SAFETY: as above; `live` and `_files`, dropped before
         // `_published`, stop the probes and the work items.
-        let published = unsafe { Published::new(m) };
-        let this = Qmon {
+        let published = unsafe { Published::new(&monitor) };
+        let mut this = Qmon {
             live: Live::new(),
             _files: files,
             _published: published,
             monitor: Owned(monitor),
         };
         // SAFETY: the monitor is freed after `live` (field order).
-        unsafe { this.live.start(m)? };
+        unsafe { this.live.start(&this.monitor.0)? };
         pr_info!(
             "loaded (enabled={}, {} cgroups, direct compaction {})\n",
             PARAMS.get("enabled"),

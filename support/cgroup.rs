@@ -80,8 +80,10 @@ impl Cgroup {
     ///
     /// # Safety
     ///
-    /// `cgrp` points to a `struct cgroup` that stays referenced for `'a`
-    /// (cgroupfs passes its callbacks a referenced one for the call).
+    /// `cgrp` points to a `struct cgroup` that stays valid for `'a`: it is
+    /// referenced (cgroupfs passes its callbacks a referenced one for the
+    /// call), or found in an RCU read-side section that lasts `'a` (a
+    /// tracepoint's cgroup).
     pub(crate) unsafe fn borrow<'a>(cgrp: *mut c_void) -> Borrowed<'a> {
         let ptr = NonNull::new(cgrp).expect("a callback's cgroup is never null");
         Borrowed {
@@ -179,15 +181,26 @@ impl Cgroup {
 
     /// Calls `f` with the ids of this cgroup and of each of its ancestors,
     /// the root last. Takes no reference and never allocates.
-    pub(crate) fn for_each_ancestor_id(&self, mut f: impl FnMut(u64)) {
+    pub(crate) fn for_each_ancestor_id(&self, f: impl FnMut(u64)) {
+        self.ancestor_ids().for_each(f);
+    }
+
+    /// The ids of this cgroup and of each of its ancestors, the root last.
+    /// Takes no reference and never allocates.
+    pub(crate) fn ancestor_ids(&self) -> impl Iterator<Item = u64> + '_ {
         let mut cgrp = self.as_ptr();
-        while !cgrp.is_null() {
-            // SAFETY: `self` is referenced and each cgroup pins its parent.
-            unsafe {
-                f(ffi::rfl_cgroup_id(cgrp));
-                cgrp = ffi::rfl_cgroup_parent(cgrp);
+        core::iter::from_fn(move || {
+            if cgrp.is_null() {
+                return None;
             }
-        }
+            // SAFETY: `self` is referenced for the iterator's lifetime and
+            // each cgroup pins its parent.
+            unsafe {
+                let id = ffi::rfl_cgroup_id(cgrp);
+                cgrp = ffi::rfl_cgroup_parent(cgrp);
+                Some(id)
+            }
+        })
     }
 
     /// The cgroup's kernfs node, only to be compared.

@@ -66,6 +66,13 @@ impl DelayedWork {
         unsafe { ffi::rfl_dwork_queue(self.raw.as_ptr(), ms as _) };
     }
 
+    /// Cancels the item and waits for a running pass; it stays usable
+    /// (`start` or `kick` queue it again).
+    pub(crate) fn cancel(&self) {
+        // SAFETY: the item is ours and initialised (invariant).
+        unsafe { ffi::rfl_dwork_cancel_sync(self.raw.as_ptr()) };
+    }
+
     /// Makes the item run now (queued or not).
     pub(crate) fn kick(&self) {
         // SAFETY: the item is ours and initialised (invariant).

@@ -69,6 +69,7 @@ extern "C" {
 
     pub(crate) fn rfl_tp_lookup(tps: *mut c_void, n: c_uint);
     pub(crate) fn rfl_tp_found(tps: *mut c_void, i: c_uint) -> bool;
+    pub(crate) fn rfl_tp_name(tps: *mut c_void, i: c_uint) -> *const c_char;
     pub(crate) fn rfl_tp_register(tps: *mut c_void, i: c_uint) -> c_int;
     pub(crate) fn rfl_tp_unregister(tps: *mut c_void, i: c_uint);
     pub(crate) fn rfl_tp_sync();

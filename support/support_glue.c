@@ -388,6 +388,11 @@ bool rfl_tp_found(struct rfl_tp *tps, unsigned int i)
 	return tps[i].tp;
 }
 
+const char *rfl_tp_name(struct rfl_tp *tps, unsigned int i)
+{
+	return tps[i].name;
+}
+
 int rfl_tp_register(struct rfl_tp *tps, unsigned int i)
 {
 	return tracepoint_probe_register(tps[i].tp, tps[i].probe, NULL);

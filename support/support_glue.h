@@ -78,6 +78,7 @@ struct rfl_tp {
 #define RFL_TP(n, p) { .name = (n), .probe = (p) }
 void rfl_tp_lookup(struct rfl_tp *tps, unsigned int n);
 bool rfl_tp_found(struct rfl_tp *tps, unsigned int i);
+const char *rfl_tp_name(struct rfl_tp *tps, unsigned int i);
 int rfl_tp_register(struct rfl_tp *tps, unsigned int i);
 void rfl_tp_unregister(struct rfl_tp *tps, unsigned int i);
 void rfl_tp_sync(void);

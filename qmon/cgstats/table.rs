@@ -13,6 +13,7 @@ use super::graveyard::Graveyard;
 use crate::ffi;
 use crate::hist::Series;
 use crate::rcu::ReadSide;
+use crate::support::cgroup::Cgroup;
 use core::ffi::c_void;
 use core::ptr;
 use core::sync::atomic::{AtomicPtr, AtomicU64, Ordering};
@@ -154,7 +155,7 @@ impl Table {
     pub(crate) unsafe fn find<'a>(
         &'a self,
         rcu: &'a ReadSide,
-        mut cgrp: *mut c_void,
+        cgrp: *mut c_void,
         id: u64,
     ) -> Option<&'a CgStats> {
         if cgrp.is_null() {
@@ -165,18 +166,10 @@ impl Table {
         if let Some(s) = self.lookup(rcu, id) {
             return Some(s);
         }
-        loop {
-            // SAFETY: `cgrp` is valid, and so are its ancestors.
-            cgrp = unsafe { ffi::qmon_glue_cgroup_parent(cgrp) };
-            if cgrp.is_null() {
-                return None;
-            }
-            // SAFETY: `cgrp` is valid.
-            let id = unsafe { ffi::qmon_glue_cgroup_id(cgrp) };
-            if let Some(s) = self.lookup(rcu, id) {
-                return Some(s);
-            }
-        }
+        // SAFETY: `cgrp` is valid for the call (this function's contract).
+        let cg = unsafe { Cgroup::borrow(cgrp) };
+        let found = cg.ancestor_ids().skip(1).find_map(|id| self.lookup(rcu, id));
+        found
     }
 
     /// [`Table::find`] through `cache`, which remembers the last cgroup
