@@ -24,8 +24,8 @@
 use crate::cgroup::Cgroup;
 use crate::ffi;
 use crate::memqos::{self, OomCandidate, OOM_SCORE_ADJ_MIN};
+use crate::params::PARAMS;
 use crate::settings::Settings;
-use crate::PARAMS;
 use core::sync::atomic::{AtomicPtr, AtomicU64, Ordering};
 use kernel::prelude::*;
 use kernel::sync::{new_mutex, Mutex};

@@ -17,9 +17,9 @@
 use crate::cgroup::Cgroup;
 use crate::ffi;
 use crate::memqos::{self, PrioReclaim};
+use crate::params::PARAMS;
 use crate::settings::{Entry, Settings};
 use crate::support::textbuf::TextBuf;
-use crate::PARAMS;
 use core::ffi::c_ulong;
 use core::fmt::Write;
 use core::sync::atomic::{AtomicPtr, AtomicU32, Ordering};
