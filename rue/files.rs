@@ -3,10 +3,11 @@
 //! rue's files in every `cgroup/<path>/` directory of cgroupfs mounts.
 
 use crate::cgroup::Cgroup;
+use crate::entry::Entry;
 use crate::iolat::{self, TargetError};
 use crate::ioqos;
 use crate::memqos::{self, AsyncMarks};
-use crate::settings::{Entry, Settings};
+use crate::settings::Settings;
 use crate::support::cgroupfs_files::{CallCgroup, CgroupFiles, FileSet, FileSpec};
 use crate::support::kparam::{parse_u32_in, ParseError};
 use crate::support::textbuf::TextBuf;

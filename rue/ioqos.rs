@@ -22,13 +22,13 @@
 //! (and, while rue throttles, the tighter of the two applies).
 
 use crate::cgroup::Cgroup;
+use crate::entry::Entry;
 use crate::ffi;
 use crate::iolat::{
     self, Accum, Counts, IoMax, IoTable, LostTable, Signal, Slot, StatLine, Throttle, Verdict,
     NR_BUCKETS,
 };
 use crate::memqos;
-use crate::settings::Entry;
 use crate::support::textbuf::TextBuf;
 use crate::support::vecutil;
 use core::ffi::c_uint;

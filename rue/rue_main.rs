@@ -19,6 +19,7 @@
 use kernel::prelude::*;
 
 mod cgroup;
+mod entry;
 mod ffi;
 mod files;
 mod iolat;

@@ -15,10 +15,11 @@
 //! window of the IO controller (see [`crate::ioqos`]).
 
 use crate::cgroup::Cgroup;
+use crate::entry::Entry;
 use crate::ffi;
 use crate::memqos::{self, PrioReclaim};
 use crate::params::PARAMS;
-use crate::settings::{Entry, Settings};
+use crate::settings::Settings;
 use crate::support::textbuf::TextBuf;
 use core::ffi::c_ulong;
 use core::fmt::Write;
