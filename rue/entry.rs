@@ -3,7 +3,7 @@
 //! One cgroup's settings, and what rue did to it: the entry that
 //! [`crate::settings`] keeps per cgroup and that the controllers read.
 
-use crate::iolat::Targets;
+use crate::iolat::targets::Targets;
 use crate::memqos::DEFAULT_DISTANCE_FACTOR;
 
 /// One cgroup's settings and counts.

@@ -24,10 +24,13 @@
 use crate::cgroup::Cgroup;
 use crate::entry::Entry;
 use crate::ffi;
-use crate::iolat::{
-    self, Accum, Counts, IoMax, IoTable, LostTable, Signal, Slot, StatLine, Throttle, Verdict,
-    NR_BUCKETS,
-};
+use crate::iolat::buckets::NR_BUCKETS;
+use crate::iolat::iomax::IoMax;
+use crate::iolat::stat::StatLine;
+use crate::iolat::table::{Counts, IoTable, LostTable, Slot};
+use crate::iolat::targets::Targets;
+use crate::iolat::throttle::{Signal, Throttle, FULL};
+use crate::iolat::verdict::{Accum, Verdict};
 use crate::memqos;
 use crate::support::textbuf::TextBuf;
 use crate::support::vecutil;
@@ -323,7 +326,7 @@ struct Active {
 
 /// A cgroup with a target.
 struct Target {
-    targets: iolat::Targets,
+    targets: Targets,
     lineage: Lineage,
     cg: Cgroup,
 }
@@ -782,7 +785,7 @@ impl IoQos {
     pub(crate) fn show_stat(
         &self,
         id: u64,
-        targets: &iolat::Targets,
+        targets: &Targets,
         w: &mut TextBuf<'_>,
     ) -> Result<fmt::Result> {
         let table = self.table();
@@ -822,9 +825,7 @@ impl IoQos {
                 missed: r.map_or(0, |r| r.missed),
                 throttled_ms: r.map_or(0, |r| r.throttled_ns / 1_000_000),
                 steps: r.map_or(0, |r| r.steps),
-                share: r
-                    .and_then(|r| r.throttle)
-                    .map_or(iolat::FULL, |t| t.share()),
+                share: r.and_then(|r| r.throttle).map_or(FULL, |t| t.share()),
                 lost: self.lost.get(*dev),
             };
             if let Err(e) = line.format(w) {
