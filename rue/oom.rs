@@ -166,10 +166,17 @@ impl Oom {
             return;
         }
         // (pid, cgroup id, oom_score_adj, pages, start time) of the
-        // processes the OOM killer may choose.
+        // processes the OOM killer may choose: as in its oom_badness(),
+        // not kernel threads, init, processes without memory, with their
+        // memory reaped already or in vfork(), or with the least
+        // oom_score_adj.
         let killable = |r: &[u8]| {
             let (adj, flags) = (field(r, 2) as i64, field(r, 3));
-            let skip = ffi::PROC_KTHREAD | ffi::PROC_INIT | ffi::PROC_NO_MM | ffi::PROC_OOM_SKIP;
+            let skip = ffi::PROC_KTHREAD
+                | ffi::PROC_INIT
+                | ffi::PROC_NO_MM
+                | ffi::PROC_OOM_SKIP
+                | ffi::PROC_VFORK;
             (flags & skip == 0 && adj != OOM_SCORE_ADJ_MIN)
                 .then(|| (field(r, 0), field(r, 1), adj, field(r, 4), field(r, 5)))
         };
