@@ -51,6 +51,11 @@ struct Inner {
 }
 
 /// Priority OOM's state; the notifier is registered while it lives.
+///
+/// # Invariants
+///
+/// `settings` is valid while this value lives (the contract of
+/// [`Oom::new`]).
 #[pin_data(PinnedDrop)]
 pub(crate) struct Oom {
     #[pin]
@@ -85,6 +90,7 @@ impl Oom {
             marked: None,
             marked_at: 0,
         };
+        // INVARIANT: `settings` outlives the value (the caller's guarantee).
         Ok(try_pin_init!(Self {
             inner <- new_mutex!(inner),
             settings,
@@ -108,7 +114,7 @@ impl Oom {
     }
 
     fn settings(&self) -> &Settings {
-        // SAFETY: valid while `self` lives (the contract of `new`).
+        // SAFETY: valid while `self` lives (type invariant).
         unsafe { &*self.settings }
     }
 

@@ -58,6 +58,11 @@ struct State {
 
 /// The IO controller: the table the probe fills and the state of the
 /// throttling.
+///
+/// # Invariants
+///
+/// While `on` is true the probe is attached and [`PROBED`] points to this
+/// controller.
 #[pin_data]
 pub(crate) struct IoQos {
     slots: KVVec<Slot>,
@@ -185,12 +190,15 @@ impl IoQos {
             }
             // The next window starts afresh.
             self.restart.store(true, Ordering::Relaxed);
+            // INVARIANT: attached, with `PROBED` pointing here.
             self.on.store(true, Ordering::Release);
             return Ok(());
         }
-        // SAFETY: attached, as `on` says; waits for probes in flight.
+        // SAFETY: attached, as `on` says (type invariant); waits for
+        // probes in flight.
         unsafe { ffi::rue_glue_io_detach() };
         PROBED.store(core::ptr::null_mut(), Ordering::Release);
+        // INVARIANT: detached.
         self.on.store(false, Ordering::Release);
         self.restore.store(true, Ordering::Release);
         // SAFETY: no preconditions.
