@@ -46,5 +46,6 @@ pub(crate) const PROC_INIT: u64 = 2;
 pub(crate) const PROC_NO_MM: u64 = 4;
 pub(crate) const PROC_OOM_VICTIM: u64 = 8;
 pub(crate) const PROC_OOM_SKIP: u64 = 16;
+pub(crate) const PROC_VFORK: u64 = 32;
 /// `RUE_PROC_FIELDS`.
 pub(crate) const PROC_FIELDS: usize = 6;

@@ -3,10 +3,11 @@
 //! rue's files in every `cgroup/<path>/` directory of cgroupfs mounts.
 
 use crate::cgroup::Cgroup;
-use crate::iolat::{self, TargetError};
+use crate::entry::Entry;
+use crate::iolat::targets::{self, TargetError};
 use crate::ioqos;
 use crate::memqos::{self, AsyncMarks};
-use crate::settings::{Entry, Settings};
+use crate::settings::Settings;
 use crate::support::cgroupfs_files::{CallCgroup, CgroupFiles, FileSet, FileSpec};
 use crate::support::kparam::{parse_u32_in, ParseError};
 use crate::support::textbuf::TextBuf;
@@ -118,7 +119,7 @@ impl CgroupFiles for Settings {
         let (min, max) = match kind {
             Kind::IoTarget => {
                 // Outside the settings' lock: looking a device up may wait.
-                iolat::check_devices(input, ioqos::is_whole_disk).map_err(target_err)?;
+                targets::check_devices(input, ioqos::is_whole_disk).map_err(target_err)?;
                 return self.try_update(cg.id, |e| {
                     e.io_targets = e.io_targets.apply(input).map_err(target_err)?;
                     Ok(())

@@ -195,8 +195,8 @@ void rue_glue_memory(u64 *free, u64 *total)
 
 /*
  * The memory oom_badness() counts for @p, in pages, read from a thread
- * that still has the mm (as find_lock_task_mm() finds it); RUE_PROC_*
- * flags for what makes the OOM killer pass it over.
+ * that still has the mm (as find_lock_task_mm() finds it); the RUE_PROC_*
+ * facts about that memory added to @flags (Rust decides what they mean).
  */
 static u64 rue_process_pages(struct task_struct *p, u64 *flags)
 {
@@ -211,8 +211,10 @@ static u64 rue_process_pages(struct task_struct *p, u64 *flags)
 		}
 		pages = get_mm_rss(t->mm) + get_mm_counter(t->mm, MM_SWAPENTS) +
 			mm_pgtables_bytes(t->mm) / PAGE_SIZE;
-		if (test_bit(MMF_OOM_SKIP, &t->mm->flags) || in_vfork(t))
+		if (test_bit(MMF_OOM_SKIP, &t->mm->flags))
 			*flags |= RUE_PROC_OOM_SKIP;
+		if (in_vfork(t))
+			*flags |= RUE_PROC_VFORK;
 		task_unlock(t);
 		return pages;
 	}

@@ -70,7 +70,8 @@ void rue_glue_memory(u64 *free, u64 *total);
 #define RUE_PROC_INIT		2	/* the global init */
 #define RUE_PROC_NO_MM		4	/* no memory left to free (exiting) */
 #define RUE_PROC_OOM_VICTIM	8	/* an OOM victim, not gone yet */
-#define RUE_PROC_OOM_SKIP	16	/* reaped already, or in vfork() */
+#define RUE_PROC_OOM_SKIP	16	/* its memory reaped already (MMF_OOM_SKIP) */
+#define RUE_PROC_VFORK		32	/* in vfork(): the memory is its parent's */
 long rue_glue_processes(void *buf, size_t size);
 /* A new reference to the cgroup of process @pid, or NULL; any cgroup
  * namespace, no allocation. */

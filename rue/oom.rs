@@ -24,8 +24,8 @@
 use crate::cgroup::Cgroup;
 use crate::ffi;
 use crate::memqos::{self, OomCandidate, OOM_SCORE_ADJ_MIN};
+use crate::params::PARAMS;
 use crate::settings::Settings;
-use crate::PARAMS;
 use core::sync::atomic::{AtomicPtr, AtomicU64, Ordering};
 use kernel::prelude::*;
 use kernel::sync::{new_mutex, Mutex};
@@ -51,6 +51,11 @@ struct Inner {
 }
 
 /// Priority OOM's state; the notifier is registered while it lives.
+///
+/// # Invariants
+///
+/// `settings` is valid while this value lives (the contract of
+/// [`Oom::new`]).
 #[pin_data(PinnedDrop)]
 pub(crate) struct Oom {
     #[pin]
@@ -85,6 +90,7 @@ impl Oom {
             marked: None,
             marked_at: 0,
         };
+        // INVARIANT: `settings` outlives the value (the caller's guarantee).
         Ok(try_pin_init!(Self {
             inner <- new_mutex!(inner),
             settings,
@@ -108,7 +114,7 @@ impl Oom {
     }
 
     fn settings(&self) -> &Settings {
-        // SAFETY: valid while `self` lives (the contract of `new`).
+        // SAFETY: valid while `self` lives (type invariant).
         unsafe { &*self.settings }
     }
 
@@ -166,10 +172,17 @@ impl Oom {
             return;
         }
         // (pid, cgroup id, oom_score_adj, pages, start time) of the
-        // processes the OOM killer may choose.
+        // processes the OOM killer may choose: as in its oom_badness(),
+        // not kernel threads, init, processes without memory, with their
+        // memory reaped already or in vfork(), or with the least
+        // oom_score_adj.
         let killable = |r: &[u8]| {
             let (adj, flags) = (field(r, 2) as i64, field(r, 3));
-            let skip = ffi::PROC_KTHREAD | ffi::PROC_INIT | ffi::PROC_NO_MM | ffi::PROC_OOM_SKIP;
+            let skip = ffi::PROC_KTHREAD
+                | ffi::PROC_INIT
+                | ffi::PROC_NO_MM
+                | ffi::PROC_OOM_SKIP
+                | ffi::PROC_VFORK;
             (flags & skip == 0 && adj != OOM_SCORE_ADJ_MIN)
                 .then(|| (field(r, 0), field(r, 1), adj, field(r, 4), field(r, 5)))
         };

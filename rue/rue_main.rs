@@ -19,20 +19,22 @@
 use kernel::prelude::*;
 
 mod cgroup;
+mod entry;
 mod ffi;
 mod files;
 mod iolat;
 mod ioqos;
 mod memqos;
 mod oom;
+mod params;
 mod settings;
 #[path = "../support/mod.rs"]
 mod support;
 mod worker;
 
-use core::sync::atomic::{AtomicPtr, Ordering};
-use support::kparam::{Kind, Spec};
-use support::param_lock::ParamLock;
+use params::PARAMS;
+
+support::params::export_params!(PARAMS, rue_rs_param_set, rue_rs_param_get, params::apply);
 
 module! {
     type: Rue,
@@ -41,53 +43,6 @@ module! {
     description: "Per-cgroup priority and memory/IO priority controllers",
     license: "GPL",
 }
-
-/// The module's parameters (declared again in `glue.c`).
-pub(crate) static PARAMS: support::params::Params<5> = support::params::Params::new([
-    Spec {
-        name: "memory_qos",
-        kind: Kind::Bool,
-        default: 0,
-    },
-    Spec {
-        name: "use_priority_oom",
-        kind: Kind::Bool,
-        default: 0,
-    },
-    Spec {
-        name: "prio_reclaim_ratio",
-        kind: Kind::Range { min: 1, max: 20 },
-        default: 5,
-    },
-    Spec {
-        name: "highest_reclaim_prio",
-        kind: Kind::Range { min: 1, max: 8 },
-        default: 1,
-    },
-    Spec {
-        name: "io_qos",
-        kind: Kind::Bool,
-        default: 0,
-    },
-]);
-
-/// The live settings, for parameter writes; null before init and after the
-/// IO controller is switched off for good. Read and written under rue's
-/// parameter lock.
-static LIVE: AtomicPtr<settings::Settings> = AtomicPtr::new(core::ptr::null_mut());
-
-/// Puts `io_qos` into effect; called under rue's parameter lock, by
-/// parameter writes and by init.
-fn apply() -> Result {
-    // SAFETY: under the parameter lock the live settings stay valid.
-    match unsafe { LIVE.load(Ordering::Relaxed).as_ref() } {
-        // SAFETY: every caller holds the parameter lock; the settings are
-        // switched off before they are freed.
-        Some(s) => unsafe { s.io.set(PARAMS.get("io_qos") != 0) },
-        None => Ok(()),
-    }
-}
-support::params::export_params!(PARAMS, rue_rs_param_set, rue_rs_param_get, apply);
 
 struct Rue {
     // Dropped in this order: the worker stops, the files go (waiting for
@@ -121,11 +76,9 @@ impl kernel::Module for Rue {
             settings,
             _mount: mount,
         };
-        {
-            let _lock = ParamLock::lock();
-            LIVE.store(s.cast_mut(), Ordering::Relaxed);
-            apply()?;
-        }
+        // SAFETY: the settings, and so their IO controller, are freed
+        // after `drop()` has switched it off.
+        unsafe { params::go_live(&this.settings.io)? };
         pr_info!(
             "loaded (memory_qos={} io_qos={})\n",
             PARAMS.get("memory_qos"),
@@ -139,12 +92,7 @@ impl Drop for Rue {
     fn drop(&mut self) {
         // Switch the IO controller off for good, putting back what it
         // wrote: no parameter write switches it on again.
-        {
-            let _lock = ParamLock::lock();
-            // SAFETY: we hold the parameter lock.
-            let _ = unsafe { self.settings.io.set(false) };
-            LIVE.store(core::ptr::null_mut(), Ordering::Relaxed);
-        }
+        params::switch_off(&self.settings.io);
         // Outside the parameter lock (see `IoQos::set`).
         self.settings.io.restore_if_off();
         let n = self.settings.snapshot().map(|v| v.len()).unwrap_or(0);

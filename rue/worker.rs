@@ -15,11 +15,12 @@
 //! window of the IO controller (see [`crate::ioqos`]).
 
 use crate::cgroup::Cgroup;
+use crate::entry::Entry;
 use crate::ffi;
 use crate::memqos::{self, PrioReclaim};
-use crate::settings::{Entry, Settings};
+use crate::params::PARAMS;
+use crate::settings::Settings;
 use crate::support::textbuf::TextBuf;
-use crate::PARAMS;
 use core::ffi::c_ulong;
 use core::fmt::Write;
 use core::sync::atomic::{AtomicPtr, AtomicU32, Ordering};
@@ -162,6 +163,11 @@ pub(crate) extern "C" fn rue_rs_work() -> c_ulong {
 }
 
 /// The running worker; stopped (and waited for) on drop.
+///
+/// # Invariants
+///
+/// While it lives the work item is queued or running, and [`SETTINGS`]
+/// points to settings valid until it is dropped.
 pub(crate) struct Worker(());
 
 impl Worker {
@@ -174,6 +180,8 @@ impl Worker {
         SETTINGS.store(settings.cast_mut(), Ordering::Release);
         // SAFETY: no preconditions; the work uses the published settings.
         unsafe { ffi::rue_glue_worker_start(IDLE_MS) };
+        // INVARIANT: started, on settings valid until the value is dropped
+        // (the caller's guarantee).
         Self(())
     }
 }

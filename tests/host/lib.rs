@@ -22,7 +22,7 @@ mod diskstats;
 mod events;
 #[path = "../../qmon/hist.rs"]
 mod hist;
-#[path = "../../rue/iolat.rs"]
+#[path = "../../rue/iolat/mod.rs"]
 mod iolat;
 #[path = "../../cgroupfs/meminfo.rs"]
 mod meminfo;
