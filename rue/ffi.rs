@@ -2,42 +2,21 @@
 
 //! The C glue's functions (`glue.h`), declared once for the Rust side.
 //!
-//! Each is wrapped in a safe function or type ([`crate::cgroup`],
-//! [`crate::worker`]); nothing else calls these directly.
+//! Each is wrapped in a safe function or type (`oom.rs`, `worker.rs`,
+//! `ioqos/`); the kernel APIs rue shares with the other modules are in
+//! `crate::support`.
 
-use core::ffi::{c_char, c_int, c_long, c_ulong, c_void};
+use core::ffi::{c_int, c_long, c_uint, c_void};
 
 extern "C" {
-    pub(crate) fn rue_glue_mount(data: *mut c_char) -> c_int;
-    pub(crate) fn rue_glue_umount();
-    pub(crate) fn rue_glue_open(cgrp: *mut c_void, name: *const c_char, write: bool)
-        -> *mut c_void;
-    pub(crate) fn rue_glue_file_dir_node(file: *mut c_void) -> *mut c_void;
-    pub(crate) fn rue_glue_cgroup_node(cgrp: *mut c_void) -> *mut c_void;
-    pub(crate) fn rue_glue_file_write(file: *mut c_void, text: *const c_char, len: usize)
-        -> c_long;
-    pub(crate) fn rue_glue_file_read(file: *mut c_void, buf: *mut c_char, size: usize) -> c_long;
-    pub(crate) fn rue_glue_file_put(file: *mut c_void);
-    pub(crate) fn rue_glue_cgroup_from_id(id: u64) -> *mut c_void;
-    pub(crate) fn rue_glue_cgroup_get(cgrp: *mut c_void);
-    pub(crate) fn rue_glue_cgroup_put(cgrp: *mut c_void);
-    pub(crate) fn rue_glue_cgroup_online(cgrp: *mut c_void) -> bool;
-    pub(crate) fn rue_glue_cgroup_parent(cgrp: *mut c_void) -> *mut c_void;
-    pub(crate) fn rue_glue_cgroup_id(cgrp: *mut c_void) -> u64;
-    pub(crate) fn rue_glue_memcg(cgrp: *mut c_void, out: *mut u64) -> c_int;
+    pub(crate) fn rue_glue_tracepoints(n: *mut c_uint) -> *mut c_void;
     pub(crate) fn rue_glue_memory(free: *mut u64, total: *mut u64);
     pub(crate) fn rue_glue_processes(buf: *mut c_void, size: usize) -> c_long;
-    pub(crate) fn rue_glue_process_cgroup(pid: u64) -> *mut c_void;
     pub(crate) fn rue_glue_set_oom_origin(pid: u64, start_time: u64, on: bool) -> c_int;
     pub(crate) fn rue_glue_oom_register() -> c_int;
     pub(crate) fn rue_glue_oom_unregister();
-    pub(crate) fn rue_glue_worker_start(ms: c_ulong);
-    pub(crate) fn rue_glue_worker_stop();
-    pub(crate) fn rue_glue_worker_kick();
     pub(crate) fn rue_glue_now_ns() -> u64;
     pub(crate) fn rue_glue_block_partno(dev: u32) -> c_int;
-    pub(crate) fn rue_glue_io_attach() -> c_int;
-    pub(crate) fn rue_glue_io_detach();
 }
 
 /// `RUE_PROC_*` of `glue.h`.

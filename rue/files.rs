@@ -2,7 +2,6 @@
 
 //! rue's files in every `cgroup/<path>/` directory of cgroupfs mounts.
 
-use crate::cgroup::Cgroup;
 use crate::entry::Entry;
 use crate::iolat::targets::{self, TargetError};
 use crate::ioqos;
@@ -55,8 +54,7 @@ pub(crate) type Files = FileSet<Settings>;
 /// The async reclaim marks of `cg` with settings `e`; `None` when async
 /// reclaim is off for it or it has no memory controller of its own.
 fn marks(cg: CallCgroup, e: &Entry) -> Option<AsyncMarks> {
-    // SAFETY: cgroupfs passes a cgroup referenced for the call.
-    let mem = unsafe { Cgroup::from_ptr(cg.ptr) }.memory().ok()?;
+    let mem = cg.cgroup().memory().ok()?;
     memqos::async_marks(e.async_ratio, e.distance_factor, mem.high, mem.max)
 }
 
@@ -66,12 +64,8 @@ fn render(w: &mut TextBuf<'_>, kind: Kind, s: &Settings, cg: CallCgroup) -> Resu
         Kind::Priority => writeln!(w, "{}", e.priority),
         Kind::EffectivePriority => {
             let mut p = 0;
-            // SAFETY: cgroupfs passes a cgroup referenced for the call.
-            unsafe {
-                Cgroup::for_each_ancestor(cg.ptr, |a| {
-                    p = memqos::effective_priority([p, s.get(a).priority])
-                })
-            };
+            cg.cgroup()
+                .for_each_ancestor_id(|a| p = memqos::effective_priority([p, s.get(a).priority]));
             writeln!(w, "{p}")
         }
         Kind::AsyncRatio => writeln!(w, "{}", e.async_ratio),
@@ -133,8 +127,7 @@ impl CgroupFiles for Settings {
             ParseError::Invalid => EINVAL,
             ParseError::Range => ERANGE,
         })?;
-        // SAFETY: cgroupfs passes a cgroup referenced for the call.
-        if matches!(kind, Kind::Priority) && v != 0 && unsafe { Cgroup::is_root(cg.ptr) } {
+        if matches!(kind, Kind::Priority) && v != 0 && cg.cgroup().is_root() {
             return Err(EINVAL);
         }
         self.try_update(cg.id, |e| {

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The contract between rue's C glue (glue.c) and its Rust side (prototypes
- * repeated in ffi.rs). Cgroups are opaque struct cgroup pointers. Functions
+ * repeated in ffi.rs). Functions
  * returning int or long return a negative errno on error.
  */
 #ifndef RUE_GLUE_H
@@ -10,48 +10,6 @@
 #include <linux/types.h>
 
 /* Implemented in C, called by Rust. */
-
-/*
- * A private cgroup2 mount whose root is the cgroup namespace root of the
- * task that loads rue, with the mount options @data (NULL for none; parsed
- * in place); rue_glue_write_file() writes through it.
- */
-int rue_glue_mount(char *data);
-void rue_glue_umount(void);
-/*
- * Opens the file @name (e.g. "memory.reclaim") of @cgrp through the
- * private mount, by its path, for writing (@write) or reading; an open
- * struct file, or an ERR_PTR.
- */
-void *rue_glue_open(void *cgrp, const char *name, bool write);
-/* The kernfs node of the directory in which @file was opened. */
-void *rue_glue_file_dir_node(void *file);
-/* The kernfs node of @cgrp's directory. */
-void *rue_glue_cgroup_node(void *cgrp);
-/* Writes @len bytes at @text to @file at offset 0; what the write returned. */
-long rue_glue_file_write(void *file, const char *text, size_t len);
-/* Reads up to @size bytes of @file from offset 0 into @buf; how many. */
-long rue_glue_file_read(void *file, char *buf, size_t size);
-/* Closes @file. */
-void rue_glue_file_put(void *file);
-
-/*
- * A new reference to the live cgroup with id @id, or NULL; only cgroups
- * in the calling task's cgroup namespace (all of them for the worker).
- * The kernel's id lookup, cgroup_get_from_id(); no allocation.
- */
-void *rue_glue_cgroup_from_id(u64 id);
-/* Another reference to @cgrp, which the caller holds one on. */
-void rue_glue_cgroup_get(void *cgrp);
-void rue_glue_cgroup_put(void *cgrp);
-/* Whether @cgrp is online: not removed. */
-bool rue_glue_cgroup_online(void *cgrp);
-/* Parent of @cgrp (no reference; valid as @cgrp is), NULL for the root. */
-void *rue_glue_cgroup_parent(void *cgrp);
-u64 rue_glue_cgroup_id(void *cgrp);
-/* @out[3]: memory usage, memory.high, memory.max of @cgrp's own memory
- * controller in bytes (U64_MAX: no limit); -ENOENT without one. */
-int rue_glue_memcg(void *cgrp, u64 *out);
 
 /* Free memory and all RAM, in bytes. */
 void rue_glue_memory(u64 *free, u64 *total);
@@ -73,9 +31,6 @@ void rue_glue_memory(u64 *free, u64 *total);
 #define RUE_PROC_OOM_SKIP	16	/* its memory reaped already (MMF_OOM_SKIP) */
 #define RUE_PROC_VFORK		32	/* in vfork(): the memory is its parent's */
 long rue_glue_processes(void *buf, size_t size);
-/* A new reference to the cgroup of process @pid, or NULL; any cgroup
- * namespace, no allocation. */
-void *rue_glue_process_cgroup(u64 pid);
 /*
  * Sets (@on) or clears the OOM killer's "origin" mark of process @pid
  * started at @start_time (the mark swapoff and KSM put on themselves: the
@@ -87,13 +42,6 @@ int rue_glue_set_oom_origin(u64 pid, u64 start_time, bool on);
 int rue_glue_oom_register(void);
 void rue_glue_oom_unregister(void);
 
-/* Runs rue_rs_work() in @ms ms, then again after what it returns. */
-void rue_glue_worker_start(unsigned long ms);
-/* Waits for a run in flight; none runs after. */
-void rue_glue_worker_stop(void);
-/* Runs the worker now (after a run in flight). */
-void rue_glue_worker_kick(void);
-
 /*
  * The partition number of the block device @dev (MKDEV), 0 for a whole
  * disk; -ENODEV when the system has no such device. Opens nothing; may
@@ -104,16 +52,12 @@ int rue_glue_block_partno(u32 dev);
 /* ktime_get_ns(). */
 u64 rue_glue_now_ns(void);
 /*
- * Calls rue_rs_io_done() on every block request completion (attach fails
- * with -ENOENT when the kernel has no such tracepoint). Detaching waits
- * for calls in flight.
+ * The probe that calls rue_rs_io_done() on every block request completion,
+ * as a table of support_glue.h's struct rfl_tp with @n (one) entries.
  */
-int rue_glue_io_attach(void);
-void rue_glue_io_detach(void);
+void *rue_glue_tracepoints(unsigned int *n);
 
-/* Implemented in Rust, called by C: one worker step, process context;
- * returns the ms until the next. */
-unsigned long rue_rs_work(void);
+/* Implemented in Rust, called by C. */
 /* A global OOM, before the kernel chooses its victim; process context,
  * under oom_lock: must not allocate. */
 void rue_rs_oom(void);

@@ -21,12 +21,13 @@
 //! it reads at most [`MAX_PROCESSES`] processes and [`MAX_CGROUPS`]
 //! cgroups (beyond those, the kernel's own choice stands).
 
-use crate::cgroup::Cgroup;
 use crate::ffi;
 use crate::memqos::{self, OomCandidate, OOM_SCORE_ADJ_MIN};
 use crate::params::PARAMS;
 use crate::settings::Settings;
-use core::sync::atomic::{AtomicPtr, AtomicU64, Ordering};
+use crate::support::cgroup::Cgroup;
+use crate::support::slot::{Publication, Slot};
+use core::sync::atomic::{AtomicU64, Ordering};
 use kernel::prelude::*;
 use kernel::sync::{new_mutex, Mutex};
 
@@ -71,8 +72,23 @@ unsafe impl Send for Oom {}
 // SAFETY: as above.
 unsafe impl Sync for Oom {}
 
-/// The state the notifier uses, published while it is registered.
-static OOM: AtomicPtr<Oom> = AtomicPtr::new(core::ptr::null_mut());
+/// The state the notifier and the worker use, published while the notifier
+/// is registered.
+static OOM: Slot<Oom> = Slot::new();
+
+/// The notifier, registered while this lives. Dropped, it unregisters
+/// (waiting for calls in flight), then its field withdraws the state.
+pub(crate) struct Registration {
+    _publication: Publication<Oom>,
+}
+
+impl Drop for Registration {
+    fn drop(&mut self) {
+        // SAFETY: registered in `Oom::register()`; unregistering waits for
+        // notifier calls in flight.
+        unsafe { ffi::rue_glue_oom_unregister() };
+    }
+}
 
 impl Oom {
     /// The state, with its buffers allocated.
@@ -98,19 +114,22 @@ impl Oom {
         }))
     }
 
-    /// Registers the notifier.
-    pub(crate) fn register(self: Pin<&Self>) -> Result {
-        OOM.store(
-            (self.get_ref() as *const Self).cast_mut(),
-            Ordering::Release,
-        );
-        // SAFETY: no preconditions; the notifier uses the published state,
-        // withdrawn after unregistering in `drop()`.
-        let ret = unsafe { ffi::rue_glue_oom_register() };
-        if ret != 0 {
-            OOM.store(core::ptr::null_mut(), Ordering::Release);
-        }
-        kernel::error::to_result(ret)
+    /// Registers the notifier, which uses `self` until the returned value
+    /// is dropped.
+    ///
+    /// # Safety
+    ///
+    /// `self` stays valid until the returned value is dropped, and the
+    /// worker (which also finds it) is stopped before that.
+    pub(crate) unsafe fn register(self: Pin<&Self>) -> Result<Registration> {
+        // SAFETY: the caller's guarantee; the notifier is unregistered
+        // before the publication is dropped (`Registration`).
+        let publication = unsafe { OOM.publish(self.get_ref()) };
+        // SAFETY: no preconditions; the notifier uses the published state.
+        kernel::error::to_result(unsafe { ffi::rue_glue_oom_register() })?;
+        Ok(Registration {
+            _publication: publication,
+        })
     }
 
     fn settings(&self) -> &Settings {
@@ -262,12 +281,7 @@ impl Oom {
 #[pinned_drop]
 impl PinnedDrop for Oom {
     fn drop(self: Pin<&mut Self>) {
-        if OOM.load(Ordering::Relaxed) == (&*self as *const Self).cast_mut() {
-            // SAFETY: registered in `register()`; unregistering waits for
-            // notifier calls in flight.
-            unsafe { ffi::rue_glue_oom_unregister() };
-            OOM.store(core::ptr::null_mut(), Ordering::Release);
-        }
+        // The notifier is unregistered (`Registration` drops first).
         self.restore(true);
     }
 }
@@ -275,17 +289,14 @@ impl PinnedDrop for Oom {
 /// The OOM notifier.
 #[no_mangle]
 pub(crate) extern "C" fn rue_rs_oom() {
-    // SAFETY: published while the notifier is registered.
-    if let Some(o) = unsafe { OOM.load(Ordering::Acquire).as_ref() } {
+    if let Some(o) = OOM.get() {
         o.on_oom();
     }
 }
 
 /// A worker pass: puts back what a priority OOM raised a while ago.
 pub(crate) fn tick() {
-    // SAFETY: published while the notifier is registered; the worker stops
-    // before the state is dropped.
-    if let Some(o) = unsafe { OOM.load(Ordering::Acquire).as_ref() } {
+    if let Some(o) = OOM.get() {
         o.restore(false);
     }
 }

@@ -8,11 +8,11 @@
 //! (`export_params!` defines them `pub`, which the crate root reaches).
 //! The features read the other parameters at each use.
 
-use crate::ioqos::IoQos;
+use crate::ioqos::{IoQos, IO};
 use crate::support::kparam::{Kind, Spec};
 use crate::support::param_lock::ParamLock;
 use crate::support::params::Params;
-use core::sync::atomic::{AtomicPtr, Ordering};
+use crate::support::slot::Publication;
 use kernel::prelude::*;
 
 /// The module's parameters (declared again in `glue.c`).
@@ -44,41 +44,58 @@ pub(crate) static PARAMS: Params<5> = Params::new([
     },
 ]);
 
-/// The live IO controller, for parameter writes; null before init and
-/// after the controller is switched off for good. Read and written under
-/// rue's parameter lock.
-static LIVE: AtomicPtr<IoQos> = AtomicPtr::new(core::ptr::null_mut());
-
 /// Puts `io_qos` into effect; called under rue's parameter lock, by
-/// parameter writes and by [`go_live`].
+/// parameter writes and by [`Live::go_live`].
 pub(crate) fn apply() -> Result {
-    // SAFETY: under the parameter lock the live controller stays valid.
-    match unsafe { LIVE.load(Ordering::Relaxed).as_ref() } {
+    match IO.get() {
         // SAFETY: every caller holds the parameter lock; the controller is
-        // switched off before it is freed.
+        // published until it is switched off for good.
         Some(io) => unsafe { io.set(PARAMS.get("io_qos") != 0) },
         None => Ok(()),
     }
 }
 
-/// Makes `io` the controller that parameter writes switch, and puts
-/// `io_qos` into effect on it, under the parameter lock. On failure `io`
-/// stays published: [`switch_off`] withdraws it.
-///
-/// # Safety
-///
-/// `io` stays valid until [`switch_off`] has returned.
-pub(crate) unsafe fn go_live(io: *const IoQos) -> Result {
-    let _lock = ParamLock::lock();
-    LIVE.store(io.cast_mut(), Ordering::Relaxed);
-    apply()
+/// Publishes the IO controller to parameter writes and to its probe
+/// (`ioqos::IO`), under the parameter lock, until it is switched off.
+pub(crate) struct Live(Option<Publication<IoQos>>);
+
+impl Live {
+    /// Nothing published yet.
+    pub(crate) fn new() -> Self {
+        Self(None)
+    }
+
+    /// Makes `io` the controller that parameter writes switch, and puts
+    /// `io_qos` into effect on it. On failure `io` stays published:
+    /// [`Live::switch_off`] withdraws it.
+    ///
+    /// # Safety
+    ///
+    /// `io` stays valid until [`Live::switch_off`] has returned or `self`
+    /// is dropped.
+    pub(crate) unsafe fn go_live(&mut self, io: &IoQos) -> Result {
+        let _lock = ParamLock::lock();
+        // SAFETY: the caller's guarantee; parameter writes and the probe,
+        // the only users, stop finding it in `switch_off()` (the probe is
+        // detached there first).
+        self.0 = Some(unsafe { IO.publish(io) });
+        apply()
+    }
+
+    /// Switches the controller off for good, under the parameter lock: no
+    /// parameter write switches it on again.
+    pub(crate) fn switch_off(&mut self) {
+        let _lock = ParamLock::lock();
+        if let Some(io) = IO.get() {
+            // SAFETY: we hold the parameter lock; it is published.
+            let _ = unsafe { io.set(false) };
+        }
+        self.0 = None;
+    }
 }
 
-/// Switches `io` off for good, under the parameter lock: no parameter
-/// write switches it on again.
-pub(crate) fn switch_off(io: &IoQos) {
-    let _lock = ParamLock::lock();
-    // SAFETY: we hold the parameter lock.
-    let _ = unsafe { io.set(false) };
-    LIVE.store(core::ptr::null_mut(), Ordering::Relaxed);
+impl Drop for Live {
+    fn drop(&mut self) {
+        self.switch_off();
+    }
 }

@@ -30,6 +30,7 @@ mod params;
 mod settings;
 #[path = "../support/mod.rs"]
 mod support;
+mod wakeup;
 mod worker;
 
 use params::PARAMS;
@@ -44,21 +45,31 @@ module! {
     license: "GPL",
 }
 
+/// The module. Exit drops the fields in their order, each once nothing
+/// that comes before it uses what it releases.
 struct Rue {
-    // Dropped in this order: the worker stops, the files go (waiting for
-    // calls in flight), the OOM notifier goes (waiting for calls in flight,
-    // and putting back what it raised), then the settings and the mount
-    // they use.
+    /// Switches the IO controller off for good (no parameter write or
+    /// probe finds it after), putting back what it wrote.
+    live: params::Live,
+    /// Stops the worker.
     _worker: worker::Worker,
+    /// Unregisters the files, waiting for calls in flight.
     _files: files::Files,
+    /// Unregisters the OOM notifier, waiting for calls in flight.
+    _oom_notifier: oom::Registration,
+    /// Puts back what a priority OOM raised.
     _oom: Pin<KBox<oom::Oom>>,
+    /// The settings everything above uses.
     settings: Pin<KBox<settings::Settings>>,
+    /// The mount through which everything above writes cgroup files.
     _mount: cgroup::Mount,
 }
 
 impl kernel::Module for Rue {
     fn init(module: &'static ThisModule) -> Result<Self> {
-        let mount = cgroup::Mount::new()?;
+        // SAFETY: the mount is dropped last (field order), when nothing
+        // writes cgroup files any more.
+        let mount = unsafe { cgroup::Mount::new()? };
         let settings = KBox::try_pin_init(settings::Settings::new()?, GFP_KERNEL)?;
         let s: *const settings::Settings = &*settings;
         // SAFETY: the settings are freed after the files are unregistered
@@ -66,19 +77,23 @@ impl kernel::Module for Rue {
         let files = unsafe { files::register(module, s)? };
         // SAFETY: as above.
         let oom = KBox::try_pin_init(unsafe { oom::Oom::new(s)? }, GFP_KERNEL)?;
-        oom.as_ref().register()?;
+        // SAFETY: the notifier is unregistered before `oom` is freed and
+        // after the worker stopped (field order).
+        let oom_notifier = unsafe { oom.as_ref().register()? };
         // SAFETY: as above.
-        let worker = unsafe { worker::Worker::start(s) };
-        let this = Rue {
+        let worker = unsafe { worker::Worker::start(&settings)? };
+        let mut this = Rue {
+            live: params::Live::new(),
             _worker: worker,
             _files: files,
+            _oom_notifier: oom_notifier,
             _oom: oom,
             settings,
             _mount: mount,
         };
         // SAFETY: the settings, and so their IO controller, are freed
-        // after `drop()` has switched it off.
-        unsafe { params::go_live(&this.settings.io)? };
+        // after `live` is switched off (`drop()`, and field order).
+        unsafe { this.live.go_live(&this.settings.io)? };
         pr_info!(
             "loaded (memory_qos={} io_qos={})\n",
             PARAMS.get("memory_qos"),
@@ -92,7 +107,7 @@ impl Drop for Rue {
     fn drop(&mut self) {
         // Switch the IO controller off for good, putting back what it
         // wrote: no parameter write switches it on again.
-        params::switch_off(&self.settings.io);
+        self.live.switch_off();
         // Outside the parameter lock (see `IoQos::set`).
         self.settings.io.restore_if_off();
         let n = self.settings.snapshot().map(|v| v.len()).unwrap_or(0);

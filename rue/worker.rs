@@ -2,7 +2,7 @@
 
 //! The worker: asynchronous reclaim, and forgetting removed cgroups.
 //!
-//! A delayed work item runs [`rue_rs_work`] every 100 ms while some cgroup
+//! A delayed work item runs [`work`] every 100 ms while some cgroup
 //! has async reclaim on or a priority and `memory_qos` is 1, every second
 //! otherwise. For each cgroup whose usage is above its async high mark it
 //! writes the bytes to free down to the low mark into the cgroup's own
@@ -14,23 +14,26 @@
 //! first (see [`PrioReclaim`]). With `io_qos` on, each pass is also a
 //! window of the IO controller (see [`crate::ioqos`]).
 
-use crate::cgroup::Cgroup;
+use crate::cgroup::OwnFiles;
 use crate::entry::Entry;
 use crate::ffi;
 use crate::memqos::{self, PrioReclaim};
 use crate::params::PARAMS;
 use crate::settings::Settings;
+use crate::support::cgroup::Cgroup;
+use crate::support::dwork::{DelayedWork, Rearm};
+use crate::support::slot::{Publication, Slot};
 use crate::support::textbuf::TextBuf;
-use core::ffi::c_ulong;
+use crate::wakeup;
 use core::fmt::Write;
-use core::sync::atomic::{AtomicPtr, AtomicU32, Ordering};
+use core::sync::atomic::{AtomicU32, Ordering};
 use kernel::prelude::*;
 
-const BUSY_MS: c_ulong = 100;
-const IDLE_MS: c_ulong = 1000;
+const BUSY_MS: u64 = 100;
+const IDLE_MS: u64 = 1000;
 
 /// The settings the worker uses, published while it may run.
-static SETTINGS: AtomicPtr<Settings> = AtomicPtr::new(core::ptr::null_mut());
+static SETTINGS: Slot<Settings> = Slot::new();
 
 /// Priority reclaim's plan between passes (only the worker, which never
 /// runs twice at once, uses it).
@@ -144,31 +147,26 @@ fn pass(s: &Settings) -> Result<bool> {
     Ok(s.io.pass(&live)? || busy)
 }
 
-/// One worker step; returns when to run again, in ms.
-#[no_mangle]
-pub(crate) extern "C" fn rue_rs_work() -> c_ulong {
-    // SAFETY: published settings stay valid until the worker is stopped.
-    match unsafe { SETTINGS.load(Ordering::Acquire).as_ref() } {
+/// One worker step; returns when to run again.
+fn work() -> Rearm {
+    match SETTINGS.get() {
         Some(s) => {
             let busy = pass(s).unwrap_or(false);
             crate::oom::tick();
-            if busy {
-                BUSY_MS
-            } else {
-                IDLE_MS
-            }
+            Some(if busy { BUSY_MS } else { IDLE_MS })
         }
-        None => IDLE_MS,
+        None => Some(IDLE_MS),
     }
 }
 
-/// The running worker; stopped (and waited for) on drop.
-///
-/// # Invariants
-///
-/// While it lives the work item is queued or running, and [`SETTINGS`]
-/// points to settings valid until it is dropped.
-pub(crate) struct Worker(());
+/// The running worker; stopped (and waited for) on drop. The fields drop
+/// in order: the work item is withdrawn from kicks, cancelled and freed,
+/// then the settings are withdrawn.
+pub(crate) struct Worker {
+    _kick: Publication<DelayedWork>,
+    _work: KBox<DelayedWork>,
+    _settings: Publication<Settings>,
+}
 
 impl Worker {
     /// Starts the worker on `settings`.
@@ -176,20 +174,19 @@ impl Worker {
     /// # Safety
     ///
     /// `settings` stays valid until the returned value is dropped.
-    pub(crate) unsafe fn start(settings: *const Settings) -> Self {
-        SETTINGS.store(settings.cast_mut(), Ordering::Release);
-        // SAFETY: no preconditions; the work uses the published settings.
-        unsafe { ffi::rue_glue_worker_start(IDLE_MS) };
-        // INVARIANT: started, on settings valid until the value is dropped
-        // (the caller's guarantee).
-        Self(())
-    }
-}
-
-impl Drop for Worker {
-    fn drop(&mut self) {
-        // SAFETY: started in `start()`.
-        unsafe { ffi::rue_glue_worker_stop() };
-        SETTINGS.store(core::ptr::null_mut(), Ordering::Release);
+    pub(crate) unsafe fn start(settings: &Settings) -> Result<Self> {
+        // SAFETY: the caller's guarantee; the work item, the only user, is
+        // cancelled before the publication is dropped (field order).
+        let settings = unsafe { SETTINGS.publish(settings) };
+        let work = KBox::new(DelayedWork::new(work, true)?, GFP_KERNEL)?;
+        // SAFETY: the box keeps the work item in place until `_work` drops,
+        // after `_kick` withdrew it; kickers are stopped before the worker.
+        let kick = unsafe { wakeup::publish(&work) };
+        work.start(IDLE_MS);
+        Ok(Self {
+            _kick: kick,
+            _work: work,
+            _settings: settings,
+        })
     }
 }

@@ -10,6 +10,7 @@
 //! are the generic trampolines here, which find that state and the file's
 //! index from the callback's `data`.
 
+use super::cgroup::{Borrowed, Cgroup};
 use super::cgroupfs_api::CgroupfsFile;
 use super::textbuf::TextBuf;
 use core::ffi::{c_char, c_long, c_uint, c_void, CStr};
@@ -27,14 +28,26 @@ extern "C" {
     fn cgroupfs_notify(handle: *mut c_void, index: c_uint, id: u64);
 }
 
-/// The cgroup a call is for: a `struct cgroup *` that cgroupfs holds a
-/// reference on for the call, and its id.
+/// The cgroup a call is for, and its id.
+///
+/// # Invariants
+///
+/// `ptr` is a `struct cgroup *` that cgroupfs holds a reference on for the
+/// call, which outlives this value (it is only made in the callbacks
+/// below, for the call they serve).
 #[derive(Clone, Copy)]
 pub(crate) struct CallCgroup {
-    // Not every module walks the cgroup itself.
-    #[allow(dead_code)]
-    pub(crate) ptr: *mut c_void,
+    ptr: *mut c_void,
     pub(crate) id: u64,
+}
+
+impl CallCgroup {
+    /// The cgroup, borrowed from cgroupfs's reference for the call.
+    pub(crate) fn cgroup(&self) -> Borrowed<'_> {
+        // SAFETY: by the type invariant the cgroup is referenced for the
+        // call, which outlives `self`.
+        unsafe { Cgroup::borrow(self.ptr) }
+    }
 }
 
 /// What a module's per-cgroup files show and take. Calls come from any
@@ -86,6 +99,7 @@ unsafe extern "C" fn show<T: CgroupFiles>(
     };
     // SAFETY: cgroupfs passes a buffer writable for `size` bytes.
     let mut out = TextBuf::new(unsafe { core::slice::from_raw_parts_mut(buf.cast(), size) });
+    // INVARIANT: cgroupfs holds a reference on `cgrp` for this call.
     match files.show(t.index, CallCgroup { ptr: cgrp, id }, &mut out) {
         Ok(Ok(())) => out.len() as c_long,
         Ok(Err(fmt::Error)) => ENOSPC.to_errno() as c_long,
@@ -113,6 +127,7 @@ unsafe extern "C" fn write<T: CgroupFiles>(
     };
     // SAFETY: cgroupfs passes `len` readable bytes.
     let input = unsafe { core::slice::from_raw_parts(buf.cast::<u8>(), len) };
+    // INVARIANT: cgroupfs holds a reference on `cgrp` for this call.
     match files.write(t.index, CallCgroup { ptr: cgrp, id }, input) {
         Ok(()) => 0,
         Err(e) => e.to_errno() as c_long,

@@ -6,9 +6,10 @@
 use super::lineage::Lineage;
 use super::record::{find, Record};
 use super::window::Active;
-use crate::cgroup::Cgroup;
+use crate::cgroup::OwnFiles;
 use crate::entry::Entry;
 use crate::memqos;
+use crate::support::cgroup::Cgroup;
 use kernel::prelude::*;
 
 /// Gives the cgroup of `r` the idle IO class, keeping its class in `r`.

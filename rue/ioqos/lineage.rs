@@ -3,9 +3,9 @@
 //! A cgroup's lineage: its id and its ancestors', with its effective
 //! priority.
 
-use crate::cgroup::Cgroup;
 use crate::entry::Entry;
 use crate::memqos;
+use crate::support::cgroup::Cgroup;
 
 /// Cgroup levels looked at (deeper ancestors are not seen).
 const MAX_DEPTH: usize = 32;

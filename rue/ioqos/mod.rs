@@ -36,15 +36,18 @@ mod throttles;
 mod verdicts;
 mod window;
 
-use crate::cgroup::Cgroup;
 use crate::entry::Entry;
 use crate::ffi;
 use crate::iolat::table::{IoTable, LostTable, Slot};
 use crate::iolat::targets::Targets;
+use crate::support::cgroup::Cgroup;
+use crate::support::slot::Slot as SlotOf;
 use crate::support::textbuf::TextBuf;
+use crate::support::tracepoint::Probes;
+use crate::wakeup;
 use core::ffi::c_uint;
 use core::fmt;
-use core::sync::atomic::{AtomicBool, AtomicPtr, Ordering};
+use core::sync::atomic::{AtomicBool, Ordering};
 use kernel::prelude::*;
 use kernel::sync::{new_mutex, Mutex};
 use record::Record;
@@ -61,10 +64,12 @@ struct State {
 ///
 /// # Invariants
 ///
-/// While `on` is true the probe is attached and [`PROBED`] points to this
+/// While `on` is true the probe is attached and [`IO`] publishes this
 /// controller.
 #[pin_data]
 pub(crate) struct IoQos {
+    /// The completion probe (one entry), attached while `on` says.
+    probe: Probes,
     slots: KVVec<Slot>,
     /// Whether the probe is attached and the controller runs (changed
     /// under the parameter lock).
@@ -82,8 +87,10 @@ pub(crate) struct IoQos {
     state: Mutex<State>,
 }
 
-/// The controller the probe counts into, published while it may run.
-static PROBED: AtomicPtr<IoQos> = AtomicPtr::new(core::ptr::null_mut());
+/// The live controller: the one the probe counts into and parameter
+/// writes switch, published from init until it is switched off for good
+/// (see `crate::params::Live`).
+pub(crate) static IO: SlotOf<IoQos> = SlotOf::new();
 
 /// Called by the C glue for every request completion (any context).
 #[no_mangle]
@@ -100,8 +107,7 @@ pub(crate) extern "C" fn rue_rs_io_done(
     if cgroup == 0 || op > 1 {
         return;
     }
-    // SAFETY: a published controller stays valid while the probe runs.
-    let Some(io) = (unsafe { PROBED.load(Ordering::Acquire).as_ref() }) else {
+    let Some(io) = IO.get() else {
         return;
     };
     let done = (nr_bytes >= left && start_ns != 0 && now_ns >= start_ns)
@@ -146,7 +152,14 @@ impl IoQos {
         let scan = Scan::new()?;
         // SAFETY: an all-zero `Slot` is a free one.
         let slots = unsafe { window::zeroed_slots(NR_SLOTS)? };
+        let mut n = 0;
+        // SAFETY: no preconditions; returns the glue's static table.
+        let table = unsafe { ffi::rue_glue_tracepoints(&mut n) };
+        // SAFETY: the table has `n` entries, lives as long as the module and
+        // only this controller uses it.
+        let probe = unsafe { Probes::new(table, n) }?;
         Ok(try_pin_init!(Self {
+            probe,
             slots,
             on: AtomicBool::new(false),
             restart: AtomicBool::new(false),
@@ -174,35 +187,28 @@ impl IoQos {
     ///
     /// # Safety
     ///
-    /// The caller holds rue's parameter lock, and `self` stays valid until
-    /// it is switched off.
+    /// The caller holds rue's parameter lock, and `self` is published in
+    /// [`IO`] until it is switched off.
     pub(crate) unsafe fn set(&self, on: bool) -> Result {
         if on == self.is_on() {
             return Ok(());
         }
         if on {
-            PROBED.store((self as *const Self).cast_mut(), Ordering::Release);
-            // SAFETY: the probe uses the published controller, valid until
-            // it is detached.
-            if let Err(e) = kernel::error::to_result(unsafe { ffi::rue_glue_io_attach() }) {
-                PROBED.store(core::ptr::null_mut(), Ordering::Release);
-                return Err(e);
-            }
+            // The probe uses the published controller (the caller's
+            // guarantee), valid until it is detached.
+            self.probe.attach(0)?;
             // The next window starts afresh.
             self.restart.store(true, Ordering::Relaxed);
-            // INVARIANT: attached, with `PROBED` pointing here.
+            // INVARIANT: attached, and published by the caller.
             self.on.store(true, Ordering::Release);
             return Ok(());
         }
-        // SAFETY: attached, as `on` says (type invariant); waits for
-        // probes in flight.
-        unsafe { ffi::rue_glue_io_detach() };
-        PROBED.store(core::ptr::null_mut(), Ordering::Release);
+        // Waits for probes in flight.
+        self.probe.detach_all();
         // INVARIANT: detached.
         self.on.store(false, Ordering::Release);
         self.restore.store(true, Ordering::Release);
-        // SAFETY: no preconditions.
-        unsafe { ffi::rue_glue_worker_kick() };
+        wakeup::kick();
         Ok(())
     }
 

@@ -3,9 +3,10 @@
 //! What rue did on one device to one cgroup, and putting back the
 //! `io.max` line it wrote there.
 
-use crate::cgroup::Cgroup;
+use crate::cgroup::OwnFiles;
 use crate::iolat::iomax::IoMax;
 use crate::iolat::throttle::Throttle;
+use crate::support::cgroup::Cgroup;
 use crate::support::textbuf::TextBuf;
 use crate::support::vecutil;
 use kernel::prelude::*;

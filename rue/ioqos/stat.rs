@@ -5,11 +5,11 @@
 
 use super::record::Record;
 use super::window::NR_SLOTS;
-use crate::cgroup::Cgroup;
 use crate::iolat::stat::StatLine;
 use crate::iolat::table::{Counts, IoTable, LostTable};
 use crate::iolat::targets::Targets;
 use crate::iolat::throttle::FULL;
+use crate::support::cgroup::Cgroup;
 use crate::support::textbuf::TextBuf;
 use core::fmt;
 use kernel::prelude::*;

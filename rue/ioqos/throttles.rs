@@ -7,10 +7,10 @@ use super::lineage::Lineage;
 use super::record::{self, find, find_or_add, Record};
 use super::verdicts::{missed, DeviceVerdicts};
 use super::window::Active;
-use crate::cgroup::Cgroup;
 use crate::entry::Entry;
 use crate::iolat::table::Counts;
 use crate::iolat::throttle::{Signal, Throttle};
+use crate::support::cgroup::Cgroup;
 use kernel::prelude::*;
 
 /// Moves the throttles on `dev` by the verdicts `v` there: of the

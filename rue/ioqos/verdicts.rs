@@ -6,13 +6,13 @@
 use super::lineage::Lineage;
 use super::record::{find_or_add, Record};
 use super::window::Active;
-use crate::cgroup::Cgroup;
 use crate::entry::Entry;
 use crate::iolat::buckets::NR_BUCKETS;
 use crate::iolat::table::Counts;
 use crate::iolat::targets::Targets;
 use crate::iolat::throttle::Signal;
 use crate::iolat::verdict::{Accum, Verdict};
+use crate::support::cgroup::Cgroup;
 use crate::support::vecutil;
 use kernel::prelude::*;
 

@@ -5,10 +5,10 @@
 
 use super::lineage::Lineage;
 use super::record::Record;
-use crate::cgroup::Cgroup;
 use crate::entry::Entry;
 use crate::iolat::table::{Counts, IoTable};
 use crate::iolat::verdict::Accum;
+use crate::support::cgroup::Cgroup;
 use kernel::prelude::*;
 
 /// Slots of the table: (cgroup, device) pairs counted at once.
