@@ -168,7 +168,10 @@ impl Table {
         }
         // SAFETY: `cgrp` is valid for the call (this function's contract).
         let cg = unsafe { Cgroup::borrow(cgrp) };
-        let found = cg.ancestor_ids().skip(1).find_map(|id| self.lookup(rcu, id));
+        let found = cg
+            .ancestor_ids()
+            .skip(1)
+            .find_map(|id| self.lookup(rcu, id));
         found
     }
 
