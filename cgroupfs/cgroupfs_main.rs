@@ -100,7 +100,10 @@ impl kernel::Module for Cgroupfs {
         let builtin = BuiltinFiles::register()?;
         let mount_point = fs_type::MountPoint::create()?;
         let fs = fs_type::FsType::register()?;
-        pr_info!("registered (enabled={})\n", params::PARAMS.get("enabled"));
+        pr_info!(
+            "registered (enabled={})\n",
+            params::PARAMS.get(params::ENABLED)
+        );
         Ok(Cgroupfs {
             _fs: fs,
             _mount_point: mount_point,

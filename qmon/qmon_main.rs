@@ -35,6 +35,7 @@ use files::Files;
 use monitor::{Monitor, Published};
 use support::kparam::{Kind, Spec};
 use support::param_lock::ParamLock;
+use support::params::{find, Param, Params};
 use support::slot::{Publication, Slot};
 
 module! {
@@ -46,11 +47,14 @@ module! {
 }
 
 /// The module's parameters (declared again in `glue.c`).
-pub(crate) static PARAMS: support::params::Params<1> = support::params::Params::new([Spec {
+pub(crate) static PARAMS: Params<1> = Params::new(SPECS);
+
+const SPECS: [Spec; 1] = [Spec {
     name: "enabled",
     kind: Kind::Bool,
     default: 1,
-}]);
+}];
+const ENABLED: Param = find(&SPECS, "enabled");
 
 /// The live monitor, for parameter writes: published by [`Live`], under
 /// qmon's parameter lock.
@@ -61,7 +65,7 @@ static LIVE: Slot<Monitor> = Slot::new();
 fn apply() -> Result {
     match LIVE.get() {
         // SAFETY: every caller holds the parameter lock.
-        Some(m) => unsafe { m.apply(PARAMS.get("enabled") != 0) },
+        Some(m) => unsafe { m.apply(PARAMS.on(ENABLED)) },
         None => Ok(()),
     }
 }
@@ -169,7 +173,7 @@ impl kernel::Module for Qmon {
         unsafe { this.live.start(&this.monitor.0)? };
         pr_info!(
             "loaded (enabled={}, {} cgroups, direct compaction {})\n",
-            PARAMS.get("enabled"),
+            PARAMS.get(ENABLED),
             this.monitor.0.table.count(),
             if this.monitor.0.compact.load(Ordering::Relaxed) {
                 "timed"

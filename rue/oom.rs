@@ -23,7 +23,7 @@
 
 use crate::ffi;
 use crate::memqos::{self, OomCandidate, OOM_SCORE_ADJ_MIN};
-use crate::params::PARAMS;
+use crate::params::{MEMORY_QOS, PARAMS, USE_PRIORITY_OOM};
 use crate::settings::Settings;
 use crate::support::cgroup::Cgroup;
 use crate::support::slot::{Publication, Slot};
@@ -167,7 +167,7 @@ impl Oom {
             // SAFETY: no pointer; unmarks only that very process.
             unsafe { ffi::rue_glue_set_oom_origin(pid, start, false) };
         }
-        if PARAMS.get("memory_qos") == 0 || PARAMS.get("use_priority_oom") == 0 {
+        if !PARAMS.on(MEMORY_QOS) || !PARAMS.on(USE_PRIORITY_OOM) {
             return;
         }
         // SAFETY: `procs` is writable for its length.

@@ -11,12 +11,14 @@
 use crate::ioqos::{IoQos, IO};
 use crate::support::kparam::{Kind, Spec};
 use crate::support::param_lock::ParamLock;
-use crate::support::params::Params;
+use crate::support::params::{find, Param, Params};
 use crate::support::slot::Publication;
 use kernel::prelude::*;
 
 /// The module's parameters (declared again in `glue.c`).
-pub(crate) static PARAMS: Params<5> = Params::new([
+pub(crate) static PARAMS: Params<5> = Params::new(SPECS);
+
+const SPECS: [Spec; 5] = [
     Spec {
         name: "memory_qos",
         kind: Kind::Bool,
@@ -42,7 +44,13 @@ pub(crate) static PARAMS: Params<5> = Params::new([
         kind: Kind::Bool,
         default: 0,
     },
-]);
+];
+
+pub(crate) const MEMORY_QOS: Param = find(&SPECS, "memory_qos");
+pub(crate) const USE_PRIORITY_OOM: Param = find(&SPECS, "use_priority_oom");
+pub(crate) const PRIO_RECLAIM_RATIO: Param = find(&SPECS, "prio_reclaim_ratio");
+pub(crate) const HIGHEST_RECLAIM_PRIO: Param = find(&SPECS, "highest_reclaim_prio");
+pub(crate) const IO_QOS: Param = find(&SPECS, "io_qos");
 
 /// Puts `io_qos` into effect; called under rue's parameter lock, by
 /// parameter writes and by [`Live::go_live`].
@@ -50,7 +58,7 @@ pub(crate) fn apply() -> Result {
     match IO.get() {
         // SAFETY: every caller holds the parameter lock; the controller is
         // published until it is switched off for good.
-        Some(io) => unsafe { io.set(PARAMS.get("io_qos") != 0) },
+        Some(io) => unsafe { io.set(PARAMS.on(IO_QOS)) },
         None => Ok(()),
     }
 }

@@ -96,8 +96,8 @@ impl kernel::Module for Rue {
         unsafe { this.live.go_live(&this.settings.io)? };
         pr_info!(
             "loaded (memory_qos={} io_qos={})\n",
-            PARAMS.get("memory_qos"),
-            PARAMS.get("io_qos")
+            PARAMS.get(params::MEMORY_QOS),
+            PARAMS.get(params::IO_QOS)
         );
         Ok(this)
     }

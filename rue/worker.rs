@@ -18,7 +18,7 @@ use crate::cgroup::OwnFiles;
 use crate::entry::Entry;
 use crate::ffi;
 use crate::memqos::{self, PrioReclaim};
-use crate::params::PARAMS;
+use crate::params::{HIGHEST_RECLAIM_PRIO, MEMORY_QOS, PARAMS, PRIO_RECLAIM_RATIO};
 use crate::settings::Settings;
 use crate::support::cgroup::Cgroup;
 use crate::support::dwork::{DelayedWork, Rearm};
@@ -77,8 +77,8 @@ fn prio_pass(s: &Settings, live: &[(Entry, Cgroup)]) -> Result {
     let (mut free, mut total) = (0, 0);
     // SAFETY: both pointers are valid for a write.
     unsafe { ffi::rue_glue_memory(&mut free, &mut total) };
-    let reserve = memqos::reserve(total, PARAMS.get("prio_reclaim_ratio"));
-    let highest = PARAMS.get("highest_reclaim_prio");
+    let reserve = memqos::reserve(total, PARAMS.get(PRIO_RECLAIM_RATIO));
+    let highest = PARAMS.get(HIGHEST_RECLAIM_PRIO);
     let mut plan = PrioReclaim::from_bits(PRIO_PLAN.load(Ordering::Relaxed));
     let step = plan.step(free, reserve, highest);
     PRIO_PLAN.store(plan.to_bits(), Ordering::Relaxed);
@@ -116,7 +116,7 @@ fn prio_pass(s: &Settings, live: &[(Entry, Cgroup)]) -> Result {
 /// with `memory_qos` on, async and priority reclaim. Returns whether there
 /// is work that wants frequent passes.
 fn pass(s: &Settings) -> Result<bool> {
-    let qos = PARAMS.get("memory_qos") != 0;
+    let qos = PARAMS.on(MEMORY_QOS);
     let entries = s.snapshot()?;
     // The live cgroups, looked up once per pass.
     let mut live = KVec::with_capacity(entries.len(), GFP_KERNEL)?;

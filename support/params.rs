@@ -18,6 +18,39 @@ use kernel::error::code::{EINVAL, ENOENT, ERANGE};
 /// The maximum a parameter's `get` may write: the kernel hands it one page.
 const GET_BUF_LEN: usize = 4096;
 
+/// One parameter of a [`Params`] set, named by a value rather than a
+/// string: [`find`] makes one at compile time, so a name the set does not
+/// hold fails the build.
+#[derive(Clone, Copy)]
+pub(crate) struct Param(usize);
+
+/// The parameter `name` of `specs`; used in a `const`, a name `specs` does
+/// not hold stops the build.
+pub(crate) const fn find<const N: usize>(specs: &[Spec; N], name: &str) -> Param {
+    let mut i = 0;
+    while i < N {
+        if const_eq(specs[i].name.as_bytes(), name.as_bytes()) {
+            return Param(i);
+        }
+        i += 1;
+    }
+    panic!("no parameter of that name");
+}
+
+const fn const_eq(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
 /// A fixed set of parameters and their current values.
 ///
 /// # Invariants
@@ -47,13 +80,14 @@ impl<const N: usize> Params<N> {
         self.specs.iter().position(|s| s.name == name)
     }
 
-    /// The current value of the parameter `name`; a name the set does not
-    /// hold reads as 0 (the guest tests read every parameter back).
-    pub(crate) fn get(&self, name: &str) -> u32 {
-        match self.index(name) {
-            Some(i) => self.values[i].load(Ordering::Relaxed),
-            None => 0,
-        }
+    /// The current value of parameter `p` (found in this set's specs).
+    pub(crate) fn get(&self, p: Param) -> u32 {
+        self.values[p.0].load(Ordering::Relaxed)
+    }
+
+    /// Whether the boolean parameter `p` is on.
+    pub(crate) fn on(&self, p: Param) -> bool {
+        self.get(p) != 0
     }
 
     /// Parses `val` and stores it into the parameter `name`, or changes
