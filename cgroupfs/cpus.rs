@@ -5,7 +5,7 @@
 //!
 //! Pure logic, compiled into the module and on the host.
 
-use crate::meminfo::parse_u64;
+use crate::support::decimal::number;
 use core::fmt::{self, Write};
 
 /// Iterates the CPU numbers of a kernel CPU list (`0-3,8,10-11`).
@@ -53,7 +53,7 @@ fn trim(mut s: &[u8]) -> &[u8] {
 }
 
 fn parse_u32(s: &[u8]) -> Option<u32> {
-    parse_u64(s).and_then(|v| u32::try_from(v).ok())
+    number(s).and_then(|v| u32::try_from(v).ok())
 }
 
 /// The number of CPUs a `cpu.max` line (`$QUOTA $PERIOD` or `max $PERIOD`)
@@ -62,11 +62,11 @@ fn parse_u32(s: &[u8]) -> Option<u32> {
 pub(crate) fn quota_cpus(cpu_max: &[u8]) -> Option<u32> {
     let mut words = trim(cpu_max).split(|&b| b == b' ');
     let quota = words.next()?;
-    let period = parse_u64(words.next()?)?;
+    let period = number(words.next()?)?;
     if quota == b"max" || period == 0 {
         return None;
     }
-    let quota = parse_u64(quota)?;
+    let quota = number(quota)?;
     let n = quota.div_ceil(period).max(1);
     Some(u32::try_from(n).unwrap_or(u32::MAX))
 }
@@ -82,11 +82,11 @@ pub(crate) fn tightest_cpu_max<'a>(
     let mut first_period = None;
     for line in lines {
         let mut words = trim(line).split(|&b| b == b' ');
-        let (Some(quota), Some(period)) = (words.next(), words.next().and_then(parse_u64)) else {
+        let (Some(quota), Some(period)) = (words.next(), words.next().and_then(number)) else {
             continue;
         };
         first_period.get_or_insert(period);
-        let Some(quota) = parse_u64(quota).filter(|_| period > 0) else {
+        let Some(quota) = number(quota).filter(|_| period > 0) else {
             continue;
         };
         // quota/period < q/p  <=>  quota * p < q * period

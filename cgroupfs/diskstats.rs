@@ -7,7 +7,7 @@
 //! and format, with the cgroup's completed IOs and sectors; the columns
 //! `io.stat` has no counterpart for (merges, times, in flight) are 0.
 
-use crate::meminfo::parse_u64;
+use crate::support::decimal::number;
 use core::fmt::{self, Write};
 
 /// A device's counters from one `io.stat` line.
@@ -26,7 +26,7 @@ fn io_stat(text: &str, major: u64, minor: u64) -> Option<IoStat> {
     text.lines().find_map(|l| {
         let mut words = l.split(' ');
         let (ma, mi) = words.next()?.split_once(':')?;
-        if parse_u64(ma.as_bytes())? != major || parse_u64(mi.as_bytes())? != minor {
+        if number(ma.as_bytes())? != major || number(mi.as_bytes())? != minor {
             return None;
         }
         let mut s = IoStat::default();
@@ -34,7 +34,7 @@ fn io_stat(text: &str, major: u64, minor: u64) -> Option<IoStat> {
             let Some((k, v)) = w.split_once('=') else {
                 continue;
             };
-            let Some(v) = parse_u64(v.as_bytes()) else {
+            let Some(v) = number(v.as_bytes()) else {
                 continue;
             };
             match k {
@@ -59,8 +59,7 @@ pub(crate) fn render(host: &str, io_stat_text: &str, out: &mut dyn Write) -> fmt
         let (Some(ma), Some(mi), Some(name)) = (w.next(), w.next(), w.next()) else {
             continue;
         };
-        let (Some(major), Some(minor)) = (parse_u64(ma.as_bytes()), parse_u64(mi.as_bytes()))
-        else {
+        let (Some(major), Some(minor)) = (number(ma.as_bytes()), number(mi.as_bytes())) else {
             continue;
         };
         let Some(s) = io_stat(io_stat_text, major, minor) else {

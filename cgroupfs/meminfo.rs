@@ -8,6 +8,7 @@
 //! and the fields this kernel's configuration adds or omits are exactly the
 //! host's, on any kernel version and architecture.
 
+use crate::support::decimal::number;
 use core::fmt::{self, Write};
 
 /// The byte counters of a cgroup's `memory.stat` that the view uses.
@@ -39,16 +40,6 @@ pub(crate) struct MemStat {
     pub(crate) unevictable: u64,
     pub(crate) slab_reclaimable: u64,
     pub(crate) slab_unreclaimable: u64,
-}
-
-/// Parses an unsigned decimal number; `None` for anything else.
-pub(crate) fn parse_u64(s: &[u8]) -> Option<u64> {
-    if s.is_empty() || !s.iter().all(u8::is_ascii_digit) {
-        return None;
-    }
-    s.iter().try_fold(0u64, |v, d| {
-        v.checked_mul(10)?.checked_add(u64::from(d - b'0'))
-    })
 }
 
 /// The index of the first `needle` in `hay`, eight bytes at a time: the
@@ -88,7 +79,7 @@ pub(crate) fn parse_limit(text: &[u8]) -> Option<u64> {
     if t == b"max" {
         Some(u64::MAX)
     } else {
-        parse_u64(t)
+        number(t)
     }
 }
 
@@ -102,7 +93,7 @@ impl MemStat {
             let (Some(key), Some(val)) = (words.next(), words.next()) else {
                 continue;
             };
-            let Some(v) = parse_u64(val) else { continue };
+            let Some(v) = number(val) else { continue };
             let field = match key {
                 b"anon" => &mut s.anon,
                 b"file" => &mut s.file,
@@ -156,7 +147,7 @@ fn line_value(line: &str) -> Option<u64> {
     let (_, rest) = line.split_once(':')?;
     let num = rest.strip_suffix(" kB").unwrap_or(rest).as_bytes();
     let start = num.iter().position(|&b| b != b' ').unwrap_or(num.len());
-    parse_u64(&num[start..])
+    number(&num[start..])
 }
 
 /// The host's totals, read from the host's own meminfo text.

@@ -5,7 +5,7 @@
 //! Pure logic, compiled into the module and on the host: the kernel's load
 //! average arithmetic, and the texts in the host files' formats.
 
-use crate::meminfo::parse_u64;
+use crate::support::decimal::number;
 use core::fmt::{self, Write};
 
 /// Fixed-point load averages, as the kernel keeps `avenrun[]`.
@@ -101,7 +101,7 @@ pub(crate) struct CpuTimes {
 pub(crate) fn parse_cpu_stat(text: &[u8], t: &mut CpuTimes) {
     for line in text.split(|&b| b == b'\n') {
         let mut w = line.split(|&b| b == b' ');
-        let (Some(k), Some(v)) = (w.next(), w.next().and_then(parse_u64)) else {
+        let (Some(k), Some(v)) = (w.next(), w.next().and_then(number)) else {
             continue;
         };
         match k {

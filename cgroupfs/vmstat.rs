@@ -9,7 +9,7 @@
 //! (`pgfault`, `pgmajfault`, `pgscan_direct`, `workingset_refault_file`,
 //! ...). Lines without a per-cgroup counterpart stay the host's.
 
-use crate::meminfo::parse_u64;
+use crate::support::decimal::number;
 use core::fmt::{self, Write};
 
 /// vmstat page counts and the `memory.stat` byte counters they come from.
@@ -41,7 +41,7 @@ const PAGES: &[(&str, &str)] = &[
 fn lookup(text: &str, key: &str) -> Option<u64> {
     text.lines().find_map(|l| {
         let (k, v) = l.split_once(' ')?;
-        (k == key).then(|| parse_u64(v.trim().as_bytes()))?
+        (k == key).then(|| number(v.trim().as_bytes()))?
     })
 }
 

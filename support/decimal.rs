@@ -24,6 +24,11 @@ pub(crate) fn parse_u64(word: &[u8]) -> Result<u64, DecimalError> {
     })
 }
 
+/// [`parse_u64`], for callers to whom anything but a number is nothing.
+pub(crate) fn number(word: &[u8]) -> Option<u64> {
+    parse_u64(word).ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

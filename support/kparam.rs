@@ -57,6 +57,15 @@ fn trim(input: &[u8]) -> &[u8] {
     s
 }
 
+impl From<DecimalError> for ParseError {
+    fn from(e: DecimalError) -> Self {
+        match e {
+            DecimalError::Invalid => ParseError::Invalid,
+            DecimalError::Range => ParseError::Range,
+        }
+    }
+}
+
 /// Parses a switch value, accepting the words the kernel's `kstrtobool` accepts.
 pub(crate) fn parse_bool(input: &[u8]) -> Result<bool, ParseError> {
     match trim(input) {
@@ -70,10 +79,7 @@ pub(crate) fn parse_bool(input: &[u8]) -> Result<bool, ParseError> {
 ///
 /// A number too large for `u64` is out of range, not invalid: it is a number.
 pub(crate) fn parse_u32_in(input: &[u8], min: u32, max: u32) -> Result<u32, ParseError> {
-    let v = decimal::parse_u64(trim(input)).map_err(|e| match e {
-        DecimalError::Invalid => ParseError::Invalid,
-        DecimalError::Range => ParseError::Range,
-    })?;
+    let v = decimal::parse_u64(trim(input))?;
     match u32::try_from(v) {
         Ok(v) if (min..=max).contains(&v) => Ok(v),
         _ => Err(ParseError::Range),

@@ -13,6 +13,7 @@ use crate::meminfo;
 use crate::procstat::{self, CpuTimes};
 use crate::psi;
 use crate::state::State;
+use crate::support::decimal;
 use crate::text::{as_str, Text};
 use crate::tree::View;
 use kernel::prelude::*;
@@ -97,7 +98,7 @@ pub(crate) fn loadavg(src: &State, vc: Option<&ViewCgroup>, out: &mut Text) -> R
     let last_pid = host
         .split(' ')
         .nth(4)
-        .and_then(|p| meminfo::parse_u64(p.trim().as_bytes()));
+        .and_then(|p| decimal::number(p.trim().as_bytes()));
     l.write(running, total, last_pid.unwrap_or(0), out)
         .map_err(|_| ENOMEM)
 }

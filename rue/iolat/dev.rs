@@ -3,6 +3,7 @@
 //! Device numbers: as the kernel's `MKDEV()` makes them, written and
 //! parsed as `major:minor`.
 
+use crate::support::decimal;
 use crate::support::kparam::ParseError;
 use core::fmt;
 
@@ -23,16 +24,9 @@ impl fmt::Display for Dev {
     }
 }
 
-/// A decimal number of `u64`.
+/// A decimal number of `u64`, with the parameters' errors.
 pub(crate) fn parse_u64(word: &[u8]) -> Result<u64, ParseError> {
-    if word.is_empty() || !word.iter().all(u8::is_ascii_digit) {
-        return Err(ParseError::Invalid);
-    }
-    word.iter().try_fold(0u64, |v, d| {
-        v.checked_mul(10)
-            .and_then(|v| v.checked_add(u64::from(d - b'0')))
-            .ok_or(ParseError::Range)
-    })
+    Ok(decimal::parse_u64(word)?)
 }
 
 /// Parses `major:minor`; 0:0 is no device.
