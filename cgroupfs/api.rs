@@ -11,6 +11,7 @@ use crate::notify;
 use crate::registry::{Registration, Source};
 use crate::state::state;
 use crate::support::cgroupfs_api::CgroupfsFile;
+use crate::support::foreign;
 use core::ffi::{c_uint, c_void};
 use kernel::sync::Arc;
 
@@ -36,7 +37,7 @@ pub(crate) unsafe extern "C" fn cgroupfs_register_files(
         owner,
     };
     match state.registry.register(source) {
-        Ok(reg) => Arc::into_raw(reg) as *mut c_void,
+        Ok(reg) => foreign::into_foreign(reg),
         Err(e) => e.to_ptr(),
     }
 }
@@ -48,8 +49,8 @@ pub(crate) unsafe extern "C" fn cgroupfs_register_files(
 /// `handle` came from [`cgroupfs_register_files`] and is unregistered once.
 #[no_mangle]
 pub(crate) unsafe extern "C" fn cgroupfs_unregister_files(handle: *mut c_void) {
-    // SAFETY: the caller passes a handle made by `Arc::into_raw()`.
-    let reg = unsafe { Arc::from_raw(handle as *const Registration) };
+    // SAFETY: the caller passes a handle made by `into_foreign()`, once.
+    let reg: Arc<Registration> = unsafe { foreign::from_foreign(handle) };
     if let Ok(state) = state() {
         state.registry.unregister(&reg);
     }
@@ -62,10 +63,9 @@ pub(crate) unsafe extern "C" fn cgroupfs_unregister_files(handle: *mut c_void) {
 /// `handle` came from `cgroupfs_register_files()` and is not unregistered.
 #[no_mangle]
 pub(crate) unsafe extern "C" fn cgroupfs_notify(handle: *mut c_void, index: c_uint, id: u64) {
-    // SAFETY: the caller passes a live handle made by `Arc::into_raw()`;
-    // borrowing it leaves the registration's reference count alone.
-    let reg = unsafe { Arc::<Registration>::from_raw(handle as *const Registration) };
-    let reg = core::mem::ManuallyDrop::new(reg);
+    // SAFETY: the caller passes a live handle made by `into_foreign()`,
+    // not unregistered while this call runs.
+    let reg = unsafe { foreign::borrow::<Arc<Registration>>(handle) };
     if (index as usize) < reg.len() {
         notify::notify(reg.key(index as usize), id);
     }

@@ -14,6 +14,7 @@
 
 use crate::cgtarget::CgTarget;
 use crate::ffi;
+use crate::support::foreign;
 use core::ffi::{c_int, c_void};
 use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use kernel::prelude::*;
@@ -108,11 +109,8 @@ pub(crate) unsafe fn publish(
 ) -> c_int {
     match open.and_then(|o| KBox::pin_init(o, GFP_KERNEL_ACCOUNT)) {
         Ok(b) => {
-            // SAFETY: the open file is never moved out of its allocation:
-            // `cgroupfs_rs_file_release()` frees it in place.
-            let b = unsafe { Pin::into_inner_unchecked(b) };
             // SAFETY: the caller guarantees `private` is writable.
-            unsafe { *private = KBox::into_raw(b).cast() };
+            unsafe { *private = foreign::into_foreign(b) };
             0
         }
         Err(e) => e.to_errno(),
@@ -126,8 +124,9 @@ pub(crate) unsafe fn publish(
 /// `private` must come from [`publish`] and not be released yet; the result
 /// must not outlive that.
 pub(crate) unsafe fn from_private<'a>(private: *mut c_void) -> &'a OpenFile {
-    // SAFETY: the caller guarantees a live pointer made by `publish()`.
-    unsafe { &*private.cast::<OpenFile>() }
+    // SAFETY: the caller guarantees a live pointer made by `publish()`,
+    // released only after the result is gone.
+    unsafe { foreign::borrow::<Pin<KBox<OpenFile>>>(private) }.get_ref()
 }
 
 /// Frees an open file being closed.
@@ -137,7 +136,6 @@ pub(crate) unsafe fn from_private<'a>(private: *mut c_void) -> &'a OpenFile {
 /// `private` comes from an open of a cgroupfs file and is released once.
 #[no_mangle]
 pub(crate) unsafe extern "C" fn cgroupfs_rs_file_release(private: *mut c_void) {
-    // SAFETY: the caller passes the pointer `KBox::into_raw()` made in
-    // `publish()`.
-    drop(unsafe { KBox::from_raw(private.cast::<OpenFile>()) });
+    // SAFETY: the caller passes the pointer `publish()` made, once.
+    drop(unsafe { foreign::from_foreign::<Pin<KBox<OpenFile>>>(private) });
 }

@@ -25,6 +25,7 @@ pub(crate) mod cgroupfs_files;
 pub(crate) mod decimal;
 pub(crate) mod dwork;
 pub(crate) mod ffi;
+pub(crate) mod foreign;
 pub(crate) mod kparam;
 pub(crate) mod mount;
 pub(crate) mod param_lock;
