@@ -85,6 +85,7 @@ bench)
 	timeout -k 5 "$boot_timeout" "${qemu[@]}" </dev/null >"$log" 2>&1 || true
 	tr -d '\r' <"$log" | sed -n 's/^bench: //p'
 	grep -q '^rfl-guest: done' "$log" || die "the benchmarks did not finish (log: $log)"
+	! tr -d '\r' <"$log" | grep -qE '^(bench: )?FAIL' || die "a benchmark failed (log: $log)"
 	;;
 test)
 	# Under TCG a vCPU's timer interrupt is, rarely, never delivered: its

@@ -13,4 +13,8 @@ for p in $parts; do
 	sh /tests/bench-$p.sh
 	. /tests/lib.sh
 	unload_all > /dev/null 2>&1
+	# A module left loaded would make the next benchmark measure nothing.
+	for m in cgroup_hello qmon rue cgroupfs; do
+		[ ! -d /sys/module/$m ] || echo "bench: FAIL: $m still loaded after the $p benchmark"
+	done
 done
