@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! Reading small kernel files whole through the module's private mounts
-//! (`kio.rs`): a cgroup's interface files, and host files of `/proc` and
+//! (`support/mount.rs`): a cgroup's interface files, and host files of `/proc` and
 //! `/sys`.
 
 use crate::support::mount::PrivateMount;
