@@ -11,10 +11,10 @@ use crate::kept::Asker;
 use crate::monitor::{self, Monitor};
 use crate::reader;
 use crate::support::cgroupfs_files::{CallCgroup, CgroupFiles, FileSet, FileSpec};
+use crate::support::slot::{Publication, Slot};
 use crate::support::textbuf::TextBuf;
 use core::ffi::CStr;
 use core::fmt::{self, Write};
-use core::sync::atomic::{AtomicPtr, Ordering};
 use kernel::prelude::*;
 
 /// What a file shows.
@@ -48,9 +48,9 @@ const FILES: [(&CStr, Kind, u16); 8] = [
 /// The index of `sli.monitor` in [`FILES`], which notifications name.
 const MONITOR_INDEX: usize = 6;
 
-/// The registered files, for notifying `sli.monitor` pollers; null while
+/// The registered files, for notifying `sli.monitor` pollers; empty while
 /// there are none (see [`Files`]).
-static NOTIFIED: AtomicPtr<Set> = AtomicPtr::new(core::ptr::null_mut());
+static NOTIFIED: Slot<Set> = Slot::new();
 
 /// Run by the glue's work item after a probe reached a count: notifies the
 /// pollers of `sli.monitor` in each cgroup concerned.
@@ -59,9 +59,9 @@ pub(crate) extern "C" fn qmon_rs_notify() {
     let Some(m) = monitor::published() else {
         return;
     };
-    // SAFETY: the files stay valid while this work runs: `Files` clears
-    // the pointer and waits for this work before unregistering them.
-    if let Some(files) = unsafe { NOTIFIED.load(Ordering::Acquire).as_ref() } {
+    // The files stay valid while this work runs: `Files` withdraws them and
+    // waits for this work before unregistering them.
+    if let Some(files) = NOTIFIED.get() {
         m.table.take_notified(|id| files.notify(MONITOR_INDEX, id));
     }
 }
@@ -231,8 +231,9 @@ type Set = FileSet<Monitor>;
 ///
 /// # Invariants
 ///
-/// [`NOTIFIED`] points to `_set` while this value lives.
+/// [`NOTIFIED`] publishes `_set` until this value is dropped.
 pub(crate) struct Files {
+    notified: Option<Publication<Set>>,
     _set: KBox<Set>,
 }
 
@@ -253,16 +254,20 @@ impl Files {
         // SAFETY: the caller's guarantee.
         let set = unsafe { FileSet::register(module, &specs, monitor)? };
         let set = KBox::new(set, GFP_KERNEL)?;
-        NOTIFIED.store(core::ptr::from_ref(&*set).cast_mut(), Ordering::Release);
-        // INVARIANT: `NOTIFIED` points to the set, which the box keeps in
-        // place.
-        Ok(Self { _set: set })
+        // SAFETY: the box keeps the set in place until `_set` drops, after
+        // `drop()` withdrew it and waited for the notification work.
+        let notified = unsafe { NOTIFIED.publish(&set) };
+        // INVARIANT: published.
+        Ok(Self {
+            notified: Some(notified),
+            _set: set,
+        })
     }
 }
 
 impl Drop for Files {
     fn drop(&mut self) {
-        NOTIFIED.store(core::ptr::null_mut(), Ordering::Release);
+        self.notified = None;
         // SAFETY: no preconditions. A notification queued from now on finds
         // no files.
         unsafe { ffi::qmon_glue_cancel_notify() };
