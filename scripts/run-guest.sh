@@ -47,7 +47,9 @@ mkdir -p "$gdir"
 initrd=$gdir/initramfs-$mode.cpio.gz
 "$RFL_TOP/scripts/build-initramfs.sh" "$arch" "$mods" "$kdir" "$initrd" "$mode"
 
-[ "$variant" = debug ] && default_timeout=1200 || default_timeout=600
+# The whole suite takes about 20 minutes on the debug kernel on 2 cores,
+# more when the host is busy: its limit leaves room for that.
+[ "$variant" = debug ] && default_timeout=1800 || default_timeout=600
 boot_timeout=${BOOT_TIMEOUT:-$default_timeout}
 cmdline="rfl.mode=$mode panic=-1 TEST_TIMEOUT=${TEST_TIMEOUT:-120}"
 [ -z "${RFL_ONLY:-}" ] || cmdline="$cmdline rfl.only=$RFL_ONLY"
