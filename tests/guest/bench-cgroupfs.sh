@@ -112,9 +112,16 @@ say "for reference: memory.stat of the cgroup, read from cgroup2: mean $(us ${ms
 say "targets: cgroupfs/proc <= 1.5, lxcfs/cgroupfs >= 20 (mean times)"
 
 # LXCFS keeps a mount namespace of its own, with a copy of the cgroupfs
-# mount that would keep cgroupfs loaded for the next benchmark.
+# mount that would keep cgroupfs loaded for the next benchmark; the
+# cgroups made here would weigh on the next benchmarks' walks.
 if [ -n "$lxpid" ]; then
 	kill $lxpid
 	wait $lxpid
 	umount /var/lib/lxcfs 2>/dev/null
 fi
+i=0
+while [ $i -lt 1000 ]; do
+	rmdir $CG/many$i
+	i=$((i + 1))
+done
+rmdir $CG/ctr
