@@ -5,6 +5,7 @@
 # resident, and a priority-3 cgroup's is not touched while priority 7 has
 # enough (t-83: when it has not). The page cache is a null_blk device's,
 # clean and reclaimable.
+# timeout: 300
 . /tests/lib.sh
 
 setup_rue
