@@ -16,7 +16,6 @@ extern "C" {
     pub(crate) fn rfl_cgroup2_root_flags() -> c_uint;
 
     pub(crate) fn rfl_cgroup_get(cgrp: *mut c_void);
-    pub(crate) fn rfl_cgroup_tryget(cgrp: *mut c_void) -> bool;
     pub(crate) fn rfl_cgroup_put(cgrp: *mut c_void);
     pub(crate) fn rfl_cgroup_id(cgrp: *mut c_void) -> u64;
     pub(crate) fn rfl_cgroup_self_flags(cgrp: *mut c_void) -> c_uint;

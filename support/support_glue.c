@@ -41,11 +41,6 @@ void rfl_cgroup_get(void *cgrp)
 	cgroup_get(cgrp);
 }
 
-bool rfl_cgroup_tryget(void *cgrp)
-{
-	return cgroup_tryget(cgrp);
-}
-
 void rfl_cgroup_put(void *cgrp)
 {
 	cgroup_put(cgrp);

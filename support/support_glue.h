@@ -20,7 +20,6 @@ void rfl_param_unlock(void);
 
 /* Cgroups (struct cgroup *, passed as void *). */
 void rfl_cgroup_get(void *cgrp);
-bool rfl_cgroup_tryget(void *cgrp);
 void rfl_cgroup_put(void *cgrp);
 u64 rfl_cgroup_id(void *cgrp);
 unsigned int rfl_cgroup_self_flags(void *cgrp);
