@@ -93,6 +93,9 @@ impl Live {
     /// Switches the controller off for good, under the parameter lock: no
     /// parameter write switches it on again.
     pub(crate) fn switch_off(&mut self) {
+        if self.0.is_none() {
+            return;
+        }
         let _lock = ParamLock::lock();
         if let Some(io) = IO.get() {
             // SAFETY: we hold the parameter lock; it is published.
